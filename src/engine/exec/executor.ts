@@ -1,0 +1,38 @@
+// The executor interface (after Snakemake's executor plugins): submit, poll, cancel. The runner owns
+// scheduling, resource accounting and SQLite; an executor only starts and watches jobs.
+import type { ResourceRequest } from '../config/pipeline-model.js';
+
+export interface JobSpec {
+  stageId: string;
+  stageRunDir: string; // holds job.json, out/, work/, events.jsonl, result.json, log.txt
+  kind: 'uses' | 'run';
+  argv?: string[]; // for `run` stages executed directly
+  env: Record<string, string>;
+  resources: ResourceRequest;
+  gpus: number[];
+  logPath: string;
+}
+
+export interface JobHandle {
+  executor: string;
+  jobId: string; // pid for local, Slurm job id for slurm; recorded in SQLite for re-attach
+  stageRunDir: string;
+}
+
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'oom' | 'interrupted';
+
+export interface JobStatus {
+  state: JobState;
+  exitCode?: number | null;
+  message?: string; // e.g. Slurm's state and reason
+}
+
+export interface Executor {
+  readonly name: string;
+  submit(job: JobSpec): Promise<JobHandle>;
+  poll(handle: JobHandle): Promise<JobStatus>;
+  cancel(handle: JobHandle): Promise<void>;
+  /** Rebuild a handle for a job recorded by an earlier (killed) runner, if the executor can re-attach. */
+  reattach?(jobId: string, stageRunDir: string): JobHandle | undefined;
+  close?(): Promise<void>;
+}

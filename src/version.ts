@@ -1,0 +1,1 @@
+export const SONIC_VERSION = '0.1.0';
