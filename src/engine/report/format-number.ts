@@ -22,3 +22,25 @@ export function formatExact(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return String(v);
 }
+
+/** 1536 -> "1.5 KiB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} B` : `${formatHuman(Number(v.toPrecision(3)))} ${units[u]}`;
+}
+
+/** 83_000 -> "1m23s"; 950 -> "0.95s". */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${formatHuman(Number((ms / 1000).toPrecision(3)))}s`;
+  const totalS = Math.round(ms / 1000);
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const s = totalS % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(s).padStart(2, '0')}s`;
+}

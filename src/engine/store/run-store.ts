@@ -53,6 +53,8 @@ export interface SqliteRunStore extends RunStore {
   referencedHashes(): Set<string>;
   /** Runs marked running (possibly by a runner that died). */
   runningRuns(): RunRecord[];
+  /** query() plus the result's column names (known even when no row comes back). */
+  queryWithColumns(sql: string, params?: unknown[]): { columns: string[]; rows: Record<string, unknown>[] };
 }
 
 interface RunRow {
@@ -546,6 +548,10 @@ class SqliteStore implements SqliteRunStore {
   // ---- read-only SQL ----
 
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
+    return this.queryWithColumns(sql, params).rows;
+  }
+
+  queryWithColumns(sql: string, params: unknown[] = []): { columns: string[]; rows: Record<string, unknown>[] } {
     const db = this.readOnlyConnection();
     let stmt: Database.Statement;
     try {
@@ -559,7 +565,8 @@ class SqliteStore implements SqliteRunStore {
       );
     }
     try {
-      return stmt.all(...params) as Record<string, unknown>[];
+      const rows = stmt.all(...params) as Record<string, unknown>[];
+      return { columns: stmt.columns().map((c) => c.name), rows };
     } catch (e) {
       throw new ReadOnlyQueryError(`query: ${(e as Error).message}`);
     }
