@@ -195,11 +195,17 @@ test('query() allows reads and rejects INSERT, DROP, ATTACH and writing PRAGMAs'
       'DROP TABLE runs',
       `ATTACH DATABASE '${join(dir, 'other.db')}' AS other`,
       'PRAGMA user_version = 5',
+      'PRAGMA journal_mode(DELETE)',
+      'PRAGMA main.journal_mode = DELETE',
+      'PRAGMA wal_checkpoint',
+      'VACUUM',
       'DELETE FROM runs',
     ]) {
       assert.throws(() => store.query(sql), ReadOnlyQueryError, sql);
     }
     assert.throws(() => store.query('SELECT * FROM nope'), /no such table: nope/);
+    assert.equal(store.query('PRAGMA table_info(runs)')[0]!['name'], 'id');
+    assert.equal(store.query('PRAGMA integrity_check')[0]!['integrity_check'], 'ok');
     assert.equal(store.query('SELECT COUNT(*) AS n FROM runs')[0]!['n'], 1);
   } finally {
     store.close();
@@ -233,6 +239,45 @@ test('events are appended in order with their payloads', () => {
     assert.deepEqual(store.events(run.id).map((e) => [e.type, e.payload]), [['run-start', { n: 1 }], ['run-end', null]]);
   } finally {
     store.close();
+    cleanup();
+  }
+});
+
+test('migrations: a later version applies on reopen; a failing one rolls back entirely', async () => {
+  const { migrate, MIGRATIONS, currentSchemaVersion } = await import('../../../src/engine/store/migrations.js');
+  const { dir, cleanup } = tempDir();
+  try {
+    openRunStore(dir).close();
+    const path = join(dir, 'sonic.db');
+    const db = new Database(path);
+    const bad = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'bad', sql: 'CREATE TABLE x (a); INSERT INTO nowhere VALUES (1);' }];
+    assert.throws(() => migrate(db, path, bad), /no such table: nowhere/);
+    assert.equal(currentSchemaVersion(db), LATEST_SCHEMA_VERSION);
+    assert.deepEqual(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'x'`).all(), []);
+    const good = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'add notes', sql: 'ALTER TABLE runs ADD COLUMN notes TEXT;' }];
+    assert.deepEqual(migrate(db, path, good), [LATEST_SCHEMA_VERSION + 1]);
+    assert.deepEqual(migrate(db, path, good), []);
+    db.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a reader sees committed data while the writer holds an open transaction (WAL)', () => {
+  const { dir, cleanup } = tempDir();
+  const writer = openRunStore(dir);
+  try {
+    newRun(writer);
+    const raw = new Database(join(dir, 'sonic.db'));
+    raw.exec('BEGIN IMMEDIATE');
+    raw.prepare(`UPDATE runs SET status = 'failed'`).run();
+    const reader = openRunStore(dir, { readonly: true });
+    assert.equal(reader.runs()[0]!.status, 'running');
+    reader.close();
+    raw.exec('ROLLBACK');
+    raw.close();
+  } finally {
+    writer.close();
     cleanup();
   }
 });
