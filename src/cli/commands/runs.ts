@@ -50,7 +50,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             id: r.id,
             pipeline: r.pipelineName,
             status: r.status,
-            started: r.startedAt,
+            started: human ? r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : r.startedAt,
             duration: ms === null ? null : human ? formatDuration(ms) : ms,
             succeeded: count('succeeded'),
             cached: count('cached'),

@@ -184,7 +184,7 @@ export function metricsTable(records: MetricRecord[], spec: PivotSpec): Table {
   const sortedRows = [...rowKeys.entries()].sort((a, b) => compareTuples(a[1], b[1]));
   const sortedCols = [...colKeys.entries()].sort((a, b) => compareTuples(a[1], b[1]));
 
-  const columns: Column[] = spec.rows.map((d) => ({ key: d, label: dimLabel(d), align: 'left' as const }));
+  const columns: Column[] = spec.rows.map((d) => ({ key: d, label: dimLabel(d) }));
   const usedKeys = new Set(columns.map((c) => c.key));
   const cellColumnKey = new Map<string, string>();
   for (const [ck, values] of sortedCols) {
