@@ -1,7 +1,7 @@
 // Shared plumbing of the query commands (runs, metrics, diff, query, artifacts, gc): argument parsing with
 // usage errors (exit 2), user-facing errors without stack traces (exit 1), workspace opening, table output.
-import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openRunStore, type SqliteRunStore } from '../engine/store/run-store.js';
 import { resolveWorkspaceDir } from '../engine/store/workspace.js';
@@ -121,8 +121,10 @@ export function chooseFormat(format: string | undefined, out: string | undefined
 /** Writes the rendered table to --out (no color) or stdout (color only on a TTY without NO_COLOR). */
 export function emitTable(table: Table, format: TableFormat, out: string | undefined, io: Io): void {
   if (out !== undefined) {
+    const path = resolve(io.cwd, out);
     try {
-      writeFileSync(out, renderTable(table, format));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, renderTable(table, format));
     } catch (e) {
       throw new StoreError(`cannot write ${out}: ${(e as Error).message}`);
     }

@@ -67,7 +67,7 @@ test('sonic metrics pivots the current results into csv', async () => {
 
 test('sonic metrics --run latest~1 --tag, --out with format from the extension', async () => {
   const c = io();
-  const out = join(dir, 'm.md');
+  const out = join(dir, 'results', 'm.md');
   assert.equal(await metricsMain(['--run', 'latest~1', '--tag', 'ablation=full', '--rows', 'stage', '--out', out], c), 0, c.err);
   assert.equal(readFileSync(out, 'utf8'), '| stage | value |\n|:---|---:|\n| eval[ablation=full] | 0.5 |\n');
 });
