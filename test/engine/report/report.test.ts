@@ -4,7 +4,7 @@ import type { MetricRecord } from '../../../src/engine/store/store-api.js';
 import { metricsTable, MetricsTableError } from '../../../src/engine/report/metrics-table.js';
 import { diffTable } from '../../../src/engine/report/diff-table.js';
 import { renderCsv, renderJson, renderMarkdown, renderTerminal } from '../../../src/engine/report/render.js';
-import { formatHuman } from '../../../src/engine/report/format-number.js';
+import { formatBytes, formatDuration, formatHuman } from '../../../src/engine/report/format-number.js';
 import type { Table } from '../../../src/engine/report/table.js';
 
 let nextId = 1;
@@ -30,6 +30,11 @@ test('number formatting: 4 significant digits for people', () => {
     [0.123456789, 12, 1234.5678, 123456.7, 0.5, 1.5e-7, -0.000123456, Number.NaN, Infinity].map(formatHuman),
     ['0.1235', '12', '1235', '123457', '0.5', '1.5e-7', '-0.0001235', 'NaN', 'inf'],
   );
+});
+
+test('byte sizes and durations for people', () => {
+  assert.deepEqual([0, 1023, 1536, 5 * 1024 ** 3].map(formatBytes), ['0 B', '1023 B', '1.5 KiB', '5 GiB']);
+  assert.deepEqual([950, 12_345, 83_000, 3_725_000].map(formatDuration), ['0.95s', '12.3s', '1m23s', '1h02m']);
 });
 
 test('terminal rendering aligns columns (numbers right) and has no color unless asked', () => {
