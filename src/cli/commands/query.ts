@@ -15,8 +15,10 @@ const USAGE = `usage: sonic query "SELECT …" [--param VALUE …] [--format tab
 
 Runs one read-only statement (SELECT, WITH … SELECT, or a read PRAGMA) on the run store; ? placeholders
 take the --param values in order. Tables: runs, stage_runs, artifacts, metrics, metric_tags, params,
-events, file_hashes, schema_migrations. Example:
-  sonic query "SELECT s.stage_id, m.name, m.value FROM metrics m JOIN stage_runs s ON s.id = m.stage_run_id"`;
+events, file_hashes, schema_migrations. Views: metric_values (every metric seen from every stage run,
+cached runs resolved to their source), current_metrics (the same for each stage's latest succeeded or
+cached run), stage_run_sources. Tags are JSON: json_extract(tags_json, '$.ablation'). Example:
+  sonic query "SELECT stage_id, name, value FROM current_metrics WHERE json_extract(tags_json, '$.ablation') = ?" -p full`;
 
 const SPEC = {
   name: 'query',

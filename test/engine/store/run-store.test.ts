@@ -281,3 +281,32 @@ test('a reader sees committed data while the writer holds an open transaction (W
     cleanup();
   }
 });
+
+test('the current_metrics and metric_values views agree with metrics()', () => {
+  const { dir, cleanup } = tempDir();
+  const store = openRunStore(dir);
+  try {
+    const r1 = newRun(store);
+    const a = store.insertStageRun(stageRunFields(r1.id, 'eval[x=1]'));
+    commit(store, a.id, [{ name: 'ais', value: 0.5, tags: { x: '1' } }]);
+    const b = store.insertStageRun(stageRunFields(r1.id, 'eval[x=2]'));
+    commit(store, b.id, [{ name: 'ais', value: 0.7, tags: { x: '2' } }]);
+    const r2 = newRun(store);
+    const c1 = store.insertStageRun(stageRunFields(r2.id, 'eval[x=1]', { status: 'cached', reusedFrom: a.id }));
+    const c2 = store.insertStageRun(stageRunFields(r2.id, 'eval[x=1]', { status: 'cached', reusedFrom: c1.id }));
+    const viaView = store.query('SELECT stage_id, run_id, source_stage_run_id, value FROM current_metrics ORDER BY stage_id');
+    assert.deepEqual(viaView, [
+      { stage_id: 'eval[x=1]', run_id: r2.id, source_stage_run_id: a.id, value: 0.5 },
+      { stage_id: 'eval[x=2]', run_id: r1.id, source_stage_run_id: b.id, value: 0.7 },
+    ]);
+    assert.deepEqual(
+      store.metrics({}).map((m) => ({ stage_id: m.stageId, run_id: m.runId, source_stage_run_id: m.stageRunId, value: m.value })),
+      viaView,
+    );
+    assert.equal(store.query('SELECT COUNT(*) AS n FROM metric_values WHERE stage_run_id = ?', [c2.id])[0]!['n'], 1);
+    assert.equal(store.query(`SELECT value FROM current_metrics WHERE json_extract(tags_json, '$.x') = '2'`)[0]!['value'], 0.7);
+  } finally {
+    store.close();
+    cleanup();
+  }
+});
