@@ -310,3 +310,21 @@ test('the current_metrics and metric_values views agree with metrics()', () => {
     cleanup();
   }
 });
+
+test('an older database is upgraded by a writing open; a read-only open asks for that first', async () => {
+  const { migrate, MIGRATIONS } = await import('../../../src/engine/store/migrations.js');
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'sonic.db');
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.slice(0, 1));
+    db.close();
+    assert.throws(() => openRunStore(dir, { readonly: true }), /schema version 1, this sonic expects 2; run any writing command/);
+    const store = openRunStore(dir);
+    assert.deepEqual(store.query('SELECT COUNT(*) AS n FROM current_metrics'), [{ n: 0 }]);
+    store.close();
+    openRunStore(dir, { readonly: true }).close();
+  } finally {
+    cleanup();
+  }
+});
