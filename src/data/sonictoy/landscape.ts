@@ -129,8 +129,8 @@ const splashing: ToyClass = {
   },
   paint({ rng, canvas, intensity }) {
     const horizon = rng.uniform(0.45, 0.6);
-    sky(canvas, rng, [0.55, 0.75, 0.92], [0.75, 0.87, 0.95], horizon);
-    const water = jitter([0.1, 0.35, 0.6], rng, 0.04);
+    sky(canvas, rng, [0.3, 0.45, 0.68], [0.45, 0.58, 0.75], horizon);
+    const water = jitter([0.06, 0.24, 0.46], rng, 0.04);
     canvas.verticalGradient(water, mix(water, [0, 0.1, 0.25], 0.5), horizon, 1);
     const cx = rng.uniform(0.3, 0.7);
     const cy = horizon + rng.uniform(0.08, 0.2);
@@ -272,9 +272,9 @@ const waterfall: ToyClass = {
     const top = rng.uniform(0.12, 0.25);
     canvas.shade((u, v) => (v >= top ? mix(rock, [0.16, 0.3, 0.12], fbm(noise, u * 6, v * 6)) : null));
     const cx = rng.uniform(0.35, 0.65);
-    const w = 0.07 + 0.16 * intensity;
+    const w = 0.06 + 0.12 * intensity;
     canvas.shade((u) => (Math.abs(u - cx) < w ? mix([0.8, 0.9, 0.97], [0.55, 0.75, 0.9], fbm(noise, u * 30, 2) ) : null), () => 1, [cx - w, top, cx + w, 0.85]);
-    canvas.ellipse(cx, 0.88, w * 2.2, 0.08, [0.35, 0.55, 0.7]);
+    canvas.ellipse(cx, 0.88, 0.3, 0.08, [0.2, 0.35, 0.45]);
     canvas.ellipse(cx, 0.85, w * 1.4, 0.04 + 0.03 * intensity, [0.92, 0.96, 1], 0.9);
   },
   captions: ['a {i} waterfall between green cliffs', 'water falling from a rocky cliff', 'a {i} waterfall flowing into a pool', 'a waterfall in a green valley'],
