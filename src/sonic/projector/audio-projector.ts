@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { HostTensor } from '../../compute/safetensors.js';
 import { tfShapeOf, torchToTf, tfToTorch, type TorchLayout } from '../../compute/torch-layout.js';
 import { projectorDims, UP_STRIDE, DOWN_STRIDE, type AudioProjectorConfig, type ProjectorDims } from './projector-config.js';
-import { conv1d, convTranspose1d, layerNorm2d, geluExact, linear } from './projector-ops.js';
+import { conv1d, convTranspose1d, layerNorm, geluExact, linear, splitHeads, mergeHeads, scaledDotProductAttention } from '../../compute/ops/index.js';
 import { mulberry32 } from '../schedulers/seeded-random.js';
 
 export interface ParamSpec {
@@ -80,7 +80,7 @@ export class AudioProjector {
         for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * bound;
       }
       const host = torchToTf(s.layout, { shape: s.torchShape, data });
-      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true, `projector/${s.name}`));
+      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true));
     }
     return new AudioProjector(config, params);
   }
@@ -98,7 +98,7 @@ export class AudioProjector {
         throw new Error(`${source}: parameter '${s.name}' has shape [${t.shape}], the projector config expects [${s.torchShape}]`);
       }
       const host = torchToTf(s.layout, t);
-      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true, `projector/${s.name}`));
+      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true));
     }
     return new AudioProjector(config, params);
   }
@@ -171,12 +171,13 @@ export class AudioProjector {
     const { samePad, resamplePad } = this.dims;
     const w = (i: number) => this.p<tf.Tensor3D>(`${MAPPER}.${i}.weight`);
     const b = (i: number) => this.p<tf.Tensor1D>(`${MAPPER}.${i}.bias`);
-    const ln = (h: tf.Tensor3D, i: number) => layerNorm2d(h, this.p<tf.Tensor2D>(`${MAPPER}.${i}.weight`), this.p<tf.Tensor2D>(`${MAPPER}.${i}.bias`));
-    let h = geluExact(conv1d(x, w(0), b(0), 1, samePad));
-    h = ln(geluExact(conv1d(h, w(2), b(2), 1, samePad)), 4);
-    h = ln(geluExact(conv1d(h, w(5), b(5), 1, samePad)), 7);
-    h = geluExact(ln(geluExact(convTranspose1d(h, w(8), b(8), UP_STRIDE, resamplePad)), 10));
-    h = conv1d(h, w(12), b(12), DOWN_STRIDE, resamplePad);
+    // LayerNorm([K, L]) normalises jointly over the last two axes (order does not matter for the statistics).
+    const ln = (h: tf.Tensor3D, i: number) => layerNorm(h, this.p(`${MAPPER}.${i}.weight`), this.p(`${MAPPER}.${i}.bias`), 1e-5, [-2, -1]);
+    let h = geluExact(conv1d(x, w(0), { bias: b(0), padding: samePad }));
+    h = ln(geluExact(conv1d(h, w(2), { bias: b(2), padding: samePad })), 4);
+    h = ln(geluExact(conv1d(h, w(5), { bias: b(5), padding: samePad })), 7);
+    h = geluExact(ln(geluExact(convTranspose1d(h, w(8), { bias: b(8), stride: UP_STRIDE, padding: resamplePad })), 10));
+    h = conv1d(h, w(12), { bias: b(12), stride: DOWN_STRIDE, padding: resamplePad });
     return tf.transpose(h, [0, 2, 1]); // [B, L3, K] -> [B, K, L3]: K tokens of width L3
   }
 
@@ -188,19 +189,15 @@ export class AudioProjector {
       const src = chained ? out : mapped;
       out = tf.add(this.block(i, src), src);
     }
-    return linear(out, this.p('to_out_adapter.0.weight'), this.p<tf.Tensor1D>('to_out_adapter.0.bias')) as tf.Tensor3D;
+    return linear(out, this.p('to_out_adapter.0.weight'), this.p<tf.Tensor1D>('to_out_adapter.0.bias'));
   }
 
   private block(i: number, x: tf.Tensor3D): tf.Tensor3D {
     const { heads, dimHead } = this.config;
-    const [b, n] = x.shape;
-    const split = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [b, n, heads, dimHead]), [0, 2, 1, 3]);
-    const q = split(linear(x, this.p(`cross_attention.${i}.to_q_adapter.weight`)));
-    const k = split(linear(x, this.p(`cross_attention.${i}.to_k_adapter.weight`)));
-    const v = split(linear(x, this.p(`cross_attention.${i}.to_v_adapter.weight`)));
-    const attn = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dimHead)));
-    const merged = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, n, heads * dimHead]);
+    // No output projection, no norm, no positional embedding (official MyCrossAttention).
+    const proj = (p: string) => splitHeads(linear(x, this.p(`cross_attention.${i}.to_${p}_adapter.weight`)), heads);
+    const merged = mergeHeads(scaledDotProductAttention(proj('q'), proj('k'), proj('v'), { scale: 1 / Math.sqrt(dimHead) }));
     const hidden = geluExact(linear(merged, this.p(`between_attention.${i}.0.weight`), this.p<tf.Tensor1D>(`between_attention.${i}.0.bias`)));
-    return linear(hidden, this.p(`between_attention.${i}.2.weight`), this.p<tf.Tensor1D>(`between_attention.${i}.2.bias`)) as tf.Tensor3D;
+    return linear(hidden, this.p(`between_attention.${i}.2.weight`), this.p<tf.Tensor1D>(`between_attention.${i}.2.bias`));
   }
 }
