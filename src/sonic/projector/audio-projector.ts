@@ -55,6 +55,13 @@ export function projectorParamSpecs(config: AudioProjectorConfig): ParamSpec[] {
   return specs;
 }
 
+function hostVariable(host: HostTensor): tf.Variable {
+  const t = tf.tensor(host.data, host.shape);
+  const v = tf.variable(t, true);
+  t.dispose();
+  return v;
+}
+
 export class AudioProjector {
   readonly dims: ProjectorDims;
   /** tfjs-layout variables keyed by the official parameter name. */
@@ -80,7 +87,7 @@ export class AudioProjector {
         for (let i = 0; i < n; i++) data[i] = (rand() * 2 - 1) * bound;
       }
       const host = torchToTf(s.layout, { shape: s.torchShape, data });
-      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true));
+      params.set(s.name, hostVariable(host));
     }
     return new AudioProjector(config, params);
   }
@@ -98,7 +105,7 @@ export class AudioProjector {
         throw new Error(`${source}: parameter '${s.name}' has shape [${t.shape}], the projector config expects [${s.torchShape}]`);
       }
       const host = torchToTf(s.layout, t);
-      params.set(s.name, tf.variable(tf.tensor(host.data, host.shape), true));
+      params.set(s.name, hostVariable(host));
     }
     return new AudioProjector(config, params);
   }
