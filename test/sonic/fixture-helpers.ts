@@ -1,6 +1,7 @@
 // Shared by the method tests: wasm backend, fixture loading, relative-error comparison.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import '../../src/compute/tfjs.js';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
