@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { SafetensorsFile } from '../../src/compute/safetensors.js';
-import type { AudioProjectorConfig } from '../../src/sonic/projector/projector-config.js';
+import { TINY_PROJECTOR, type AudioProjectorConfig } from '../../src/sonic/projector/projector-config.js';
 
 /** The reduced official architecture of tools/reference/make_method_fixtures.py. */
-export const FIXTURE_PROJECTOR: AudioProjectorConfig = { inputDim: 32, tokens: 6, kernelSize: 17, heads: 2, dimHead: 4, blocks: 4, chained: false };
+export const FIXTURE_PROJECTOR: AudioProjectorConfig = TINY_PROJECTOR;
 
 export async function useWasm(): Promise<void> {
   const ok = await tf.setBackend('wasm');

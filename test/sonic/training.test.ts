@@ -5,7 +5,7 @@ import { useWasm, openFixture, fixtureTensor, assertClose, relativeError, FIXTUR
 import { AudioProjector } from '../../src/sonic/projector/audio-projector.js';
 import { SMALL_PROJECTOR } from '../../src/sonic/projector/projector-config.js';
 import { stage1Loss, stage1Step, type Stage1Batch } from '../../src/sonic/training/stage1.js';
-import { stage2Step, createStage2Optimizer, type Stage2Model } from '../../src/sonic/training/stage2.js';
+import { stage2Step, stage2Loss, createStage2Optimizer, type Stage2Model } from '../../src/sonic/training/stage2.js';
 import { GroupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
 import { infoNceLoss } from '../../src/sonic/losses/info-nce.js';
 import { epsilonMseLoss } from '../../src/sonic/losses/regression.js';
@@ -145,4 +145,32 @@ test('stage-2 step updates only adapters (lr 1e-4) and projector (lr 1e-5), dete
   assert.equal(onlyAdapters.variables().length, 2);
   assert.throws(() => stage2Step(frozenProj, onlyAdapters, batch, { seed: 1, dropText: 0 }), /needs captionTokens/);
   assert.ok(epsilonMseLoss(batch.latents, batch.latents).dataSync()[0] === 0);
+});
+
+test('stage-2 text dropout: null text by default, captions kept with probability 1 − dropText', () => {
+  let seenText: number[] = [];
+  const predictor: NoisePredictor = {
+    predict: (input) => {
+      seenText = [...tf.mean(input.textTokens, [1, 2]).dataSync()];
+      return tf.zerosLike(input.sample);
+    },
+  };
+  const projector = AudioProjector.create({ ...SMALL_PROJECTOR, inputDim: 16, tokens: 2, blocks: 1 }, 1);
+  const model: Stage2Model = { predictor, projector, adapterVariables: [] };
+  const b = 16;
+  const batch = {
+    latents: tf.zeros([b, 2, 2, 4]) as tf.Tensor4D,
+    audioEmbeddings: tf.zeros([b, 1, 16]) as tf.Tensor3D,
+    nullTextTokens: tf.zeros([1, 3, 5]) as tf.Tensor3D,
+    captionTokens: tf.ones([b, 3, 5]) as tf.Tensor3D,
+  };
+  const run = (dropText?: number) => stage2Loss(model, batch, { seed: 3, ...(dropText === undefined ? {} : { dropText }) });
+  assert.ok(run().usedCaption.every((u) => !u));
+  assert.deepEqual(seenText, new Array(b).fill(0));
+  assert.ok(run(0).usedCaption.every(Boolean));
+  assert.deepEqual(seenText, new Array(b).fill(1));
+  const half = run(0.5).usedCaption;
+  assert.ok(half.some(Boolean) && !half.every(Boolean));
+  assert.deepEqual(seenText, half.map((u) => (u ? 1 : 0)));
+  assert.throws(() => run(2), /dropText must be in \[0, 1\]/);
 });

@@ -91,3 +91,27 @@ export const SMALL_PROJECTOR: AudioProjectorConfig = Object.freeze({
 export function singleTokenVariant(c: AudioProjectorConfig): AudioProjectorConfig {
   return { ...c, tokens: 1 };
 }
+
+/** The reference-fixture size (tools/reference/make_method_fixtures.py): [B,1,32] -> [B,6,24]. */
+export const TINY_PROJECTOR: AudioProjectorConfig = Object.freeze({
+  inputDim: 32,
+  tokens: 6,
+  kernelSize: 17,
+  heads: 2,
+  dimHead: 4,
+  blocks: 4,
+  chained: false,
+});
+
+export const PROJECTOR_PRESETS = Object.freeze({ official: OFFICIAL_PROJECTOR, small: SMALL_PROJECTOR, tiny: TINY_PROJECTOR });
+export type ProjectorPresetName = keyof typeof PROJECTOR_PRESETS;
+
+/** A preset with optional overrides (e.g. `{ chained: true }`, `{ tokens: 1 }`, `{ outputDim: 64 }`), validated. */
+export function projectorPreset(name: string, overrides: Partial<AudioProjectorConfig> = {}): AudioProjectorConfig {
+  if (!Object.hasOwn(PROJECTOR_PRESETS, name)) {
+    throw new Error(`unknown audio projector preset '${name}' (expected one of: ${Object.keys(PROJECTOR_PRESETS).join(', ')})`);
+  }
+  const config = { ...PROJECTOR_PRESETS[name as ProjectorPresetName], ...overrides };
+  validateProjectorConfig(config);
+  return config;
+}
