@@ -253,11 +253,27 @@ def guidance_fixtures():
     save_file({k: v.float().contiguous() for k, v in out.items()}, os.path.join(OUT, "guidance.safetensors"))
 
 
+def adamw_fixtures():
+    # torch.optim.AdamW (decoupled weight decay) over three steps with given gradients.
+    torch.manual_seed(5)
+    p = torch.nn.Parameter(torch.randn(7))
+    out = {"p0": p.detach().clone()}
+    opt = torch.optim.AdamW([p], lr=1e-2, weight_decay=1e-2)
+    for i in range(3):
+        g = torch.randn(7) * (10.0 ** -i)
+        out[f"grad{i}"] = g
+        p.grad = g.clone()
+        opt.step()
+        out[f"p{i + 1}"] = p.detach().clone()
+    save_file({k: v.float().contiguous() for k, v in out.items()}, os.path.join(OUT, "adamw.safetensors"))
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     p = projector_fixtures()
     stage1_fixtures(p)
     scheduler_fixtures()
     guidance_fixtures()
+    adamw_fixtures()
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"wrote {sorted(os.listdir(OUT))} ({total} bytes) to {os.path.normpath(OUT)}")
