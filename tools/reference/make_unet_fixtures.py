@@ -30,6 +30,16 @@ PNP_QK_SITES = ["up_blocks.1.attentions.1.transformer_blocks.0.attn1",
                 "up_blocks.1.attentions.2.transformer_blocks.0.attn1"]
 PNP_RESNET_SITES = ["up_blocks.1.resnets.1", "up_blocks.1.resnets.2"]
 
+# Frozen-weight gradients kept for full-model training checks: one of each layer kind, incl. the stride-2
+# conv, the upsampler conv and a 1×1 shortcut.
+FULL_GRAD_PARAMS = [
+    "conv_in.weight", "time_embedding.linear_1.weight", "down_blocks.0.resnets.0.conv1.weight",
+    "down_blocks.0.attentions.0.proj_in.weight", "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight",
+    "down_blocks.0.downsamplers.0.conv.weight", "down_blocks.1.resnets.0.conv_shortcut.weight",
+    "mid_block.attentions.0.transformer_blocks.0.ff.net.0.proj.weight", "up_blocks.0.upsamplers.0.conv.weight",
+    "up_blocks.1.resnets.2.norm1.weight", "conv_norm_out.bias", "conv_out.weight",
+]
+
 
 def replicate_chunk0(x):
     """PnP injection: chunks 1 and 2 (uncond, cond) take chunk 0's (source) values."""
@@ -109,9 +119,13 @@ def make_unet():
     # (d) gradients of the ε-MSE w.r.t. every adapter parameter, with audio on.
     set_audio_context(unet, audio)
     adapter_params = {k: p for k, p in unet.named_parameters() if "adapter" in k}
+    all_params = dict(unet.named_parameters())
+    wanted = {**adapter_params, **{k: all_params[k] for k in FULL_GRAD_PARAMS}}
     loss = ((unet(sample, timesteps, encoder_hidden_states=text).sample - target) ** 2).mean()
-    grads = torch.autograd.grad(loss, list(adapter_params.values()))
-    adapter_grads = {k: g.detach().contiguous() for k, g in zip(adapter_params, grads)}
+    grads = torch.autograd.grad(loss, list(wanted.values()))
+    all_grads = {k: g.detach().contiguous() for k, g in zip(wanted, grads)}
+    adapter_grads = {k: all_grads[k] for k in adapter_params}
+    frozen_grads = {k: all_grads[k] for k in FULL_GRAD_PARAMS}
 
     # (c) PnP-injected forward at one shared timestep, audio on.
     with torch.no_grad():
@@ -139,6 +153,7 @@ def make_unet():
     }
     save_file({k: v.contiguous().float() for k, v in io.items()}, os.path.join(OUT, "tiny_unet_io.safetensors"), metadata=meta)
     save_file(adapter_grads, os.path.join(OUT, "tiny_unet_adapter_grads.safetensors"), metadata=meta)
+    save_file(frozen_grads, os.path.join(OUT, "tiny_unet_frozen_grads.safetensors"), metadata=meta)
     print(f"unet: {count_params(unet)} params, {len(adapter_params)} adapter tensors, loss {loss.item():.6f}")
 
 
