@@ -342,7 +342,7 @@ function resolveOutput(
     const abs = resolve(ctx.rootDir, publish);
     const rel = relative(ctx.workspaceRoot, abs);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-      bag.error(at(loc), `publish path ${JSON.stringify(publish)} is outside the workspace root ${displayPath(ctx.workspaceRoot)}`);
+      bag.error(at(loc), `publish path ${JSON.stringify(publish)} resolves outside the workspace root`);
       ok = false;
     }
     decl.publish = abs;
@@ -564,6 +564,6 @@ function reportCycles(all: Instance[], bag: DiagnosticBag): void {
     const baseKey = cycle.map((id) => byId.get(id)!.spec.baseId).join(' -> ');
     if (reported.has(baseKey)) continue;
     reported.add(baseKey);
-    bag.error(byId.get(cycle[0]!)!.spec.pos, `dependency cycle: ${cycle.join(' -> ')}`);
+    bag.error(byId.get(cycle[0]!)!.spec.pos, `dependency cycle: ${cycle.join(' -> ')} (each stage takes an input from the next)`);
   }
 }
