@@ -127,11 +127,14 @@ export function issuesToDiagnostics(
           out.push({ ...at(full, 'key'), message: `missing required key "${String(path[path.length - 1])}"` });
           break;
         }
-        let message = issue.message;
-        if (message.startsWith('expected ')) message = `${message}, got ${describeValue(actual)}`;
-        else if (issue.code === 'invalid_type') {
-          message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(actual)}`;
+        // zod's own messages read "Too small: expected number to be >=0"; keep the "expected …" part.
+        let message = issue.message.replace(/^(Too small|Too big|Invalid input|Invalid option|Invalid string): (?=expected )/, '');
+        if (issue.code === 'invalid_type' && !issue.message.startsWith('expected ')) {
+          message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+        } else if (issue.code === 'invalid_value' && !issue.message.startsWith('expected ')) {
+          message = `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
         }
+        if (message.startsWith('expected ')) message = `${message}, got ${describeValue(actual)}`;
         out.push({ ...at(full, 'value'), message: `${prefix}${message}` });
       }
     }
