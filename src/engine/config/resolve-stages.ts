@@ -18,7 +18,7 @@ import type { StageDefinitionSite } from './load-sources.js';
 import { expandMatrix, matrixLabel } from './matrix.js';
 import { parseMemoryMB } from './memory.js';
 import type { InputBinding, InputRef, OutputDecl, OutputRef, ParamValue, Params, SourcePos, StageSpec } from './pipeline-model.js';
-import { shellSplit } from './shell-split.js';
+import { shellSplitWords } from './shell-split.js';
 import { suggestion } from './suggest.js';
 import type { DataPath } from './yaml-source.js';
 import { describeValue, issuesToDiagnostics } from './zod-issues.js';
@@ -175,9 +175,9 @@ function resolveInstance(
   const { bag, vars } = ctx;
   const raw = site.raw;
   const stagePath = ['stages', site.id];
-  const at = (path: DataPath, which: 'key' | 'value' = 'value') => site.src.pos([...stagePath, ...path], which);
+  const at = (path: DataPath, which: 'key' | 'value' = 'value', index?: number) => site.src.pos([...stagePath, ...path], which, index);
   const report = (field: string, errors: PathedError[]) => {
-    for (const e of errors) bag.error(at([field, ...e.path]), e.message);
+    for (const e of errors) bag.error(at([field, ...e.path], 'value', e.index), e.message);
   };
   const scope = (where: string): InterpolationScope => ({ vars, matrix, where });
   const interpolateField = (field: string): ParamValue | undefined => {
@@ -301,7 +301,7 @@ function resolveOutput(
   name: string,
   written: unknown,
   site: StageDefinitionSite,
-  at: (path: DataPath, which?: 'key' | 'value') => SourcePos,
+  at: (path: DataPath, which?: 'key' | 'value', index?: number) => SourcePos,
   scope: InterpolationScope,
   ctx: ResolveContext,
 ): OutputDecl | null {
@@ -316,7 +316,7 @@ function resolveOutput(
       bag.error(at(loc), `${what}: expected a path, got ${describeValue(v)}`);
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
-      bag.error(at(loc), e.message);
+      bag.error(at(loc, 'value', e.index), e.message);
     }
     return null;
   };
@@ -366,12 +366,12 @@ function collectInput(
       ok = false;
       return undefined;
     }
-    const segments = parseTemplate(v);
-    if (typeof segments !== 'string' && segments.length === 1 && 'expr' in segments[0]! && segments[0].expr.kind === 'stage') {
-      items.push({ ref: segments[0].expr, pos });
-      return undefined;
-    }
     try {
+      const segments = parseTemplate(v);
+      if (segments.length === 1 && 'expr' in segments[0]! && segments[0].expr.kind === 'stage') {
+        items.push({ ref: segments[0].expr, pos });
+        return undefined;
+      }
       const r = interpolateString(v, {
         ...scope,
         reference: (e) => ({
@@ -384,7 +384,7 @@ function collectInput(
       return r;
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
-      bag.error(pos, e.message);
+      bag.error(site.src.pos(loc, 'value', e.index), e.message);
       ok = false;
       return undefined;
     }
@@ -416,43 +416,46 @@ function collectInput(
 function resolveRun(
   run: string | (string | number | boolean)[],
   site: StageDefinitionSite,
-  at: (path: DataPath, which?: 'key' | 'value') => SourcePos,
+  at: (path: DataPath, which?: 'key' | 'value', index?: number) => SourcePos,
   vars: Params,
   matrix: Params,
   pending: Map<string, PendingInput>,
   placeholders: RunPlaceholder[],
   bag: DiagnosticBag,
 ): string[] | null {
-  let words: { text: string; loc: DataPath }[];
+  // Each word with a way to map an offset in it back to a position in the file.
+  let words: { text: string; pos: (index?: number) => SourcePos }[];
   if (typeof run === 'string') {
-    const split = shellSplit(run);
+    const split = shellSplitWords(run);
     if (!Array.isArray(split)) {
-      bag.error(at(['run']), split.error);
+      bag.error(at(['run'], 'value', split.index), split.error);
       return null;
     }
-    words = split.map((text) => ({ text, loc: ['run'] }));
+    words = split.map((w) => ({
+      text: w.text,
+      pos: (index?: number) => at(['run'], 'value', w.offsets[Math.min(index ?? 0, w.offsets.length - 1)]),
+    }));
   } else {
-    words = run.map((w, i) => ({ text: typeof w === 'string' ? w : String(w), loc: ['run', i] }));
+    words = run.map((w, i) => ({ text: typeof w === 'string' ? w : String(w), pos: (index?: number) => at(['run', i], 'value', index) }));
   }
   let refCount = 0;
   let ok = true;
   const argv: string[] = [];
-  for (const { text, loc } of words) {
-    const pos = at(loc);
+  for (const { text, pos } of words) {
     try {
       const v = interpolateString(text, {
         vars,
         matrix,
         where: 'run',
         keepEscapes: true,
-        reference: (e, whole) => {
+        reference: (e, whole, index) => {
           if (e.kind === 'stage') {
             const name = `_ref${refCount++}`;
-            pending.set(name, { items: [{ ref: e, pos }], list: false, keyPos: pos });
-            placeholders.push({ kind: 'inputs', name, whole, pos });
+            pending.set(name, { items: [{ ref: e, pos: pos(index) }], list: false, keyPos: pos(index) });
+            placeholders.push({ kind: 'inputs', name, whole, pos: pos(index) });
             return `\${{ inputs.${name} }}`;
           }
-          placeholders.push({ kind: e.kind, name: e.name, whole, pos });
+          placeholders.push({ kind: e.kind, name: e.name, whole, pos: pos(index) });
           return `\${{ ${e.kind}.${e.name} }}`;
         },
       });
@@ -466,7 +469,7 @@ function resolveRun(
       } else argv.push(String(v));
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
-      bag.error(pos, e.message);
+      bag.error(pos(e.index), e.message);
       ok = false;
     }
   }
