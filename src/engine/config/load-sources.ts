@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { DiagnosticBag } from './diagnostics.js';
 import { displayPath, formatPosition } from './diagnostics.js';
 import { findInterpolations } from './interpolation.js';
-import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
+import type { ParamValue, SourcePos } from './pipeline-model.js';
 import { pipelineFileSchema } from './pipeline-schema.js';
 import { YamlSource, type DataPath } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
