@@ -41,6 +41,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Top-level `x-…` keys are ignored: a place to define YAML anchors (`x-defaults: &defaults`). */
+function withoutExtensionKeys(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
+}
+
 export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources {
   const out: LoadedSources = { top: null, name: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
   const done = new Set<string>();
@@ -75,12 +80,12 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
       out.incomplete = true;
       return;
     }
-    const data = src.data;
-    if (!isRecord(data)) {
+    if (!isRecord(src.data)) {
       bag.error(src.pos([]), 'expected a mapping with at least "version: 1" and "stages"');
       out.incomplete = true;
       return;
     }
+    const data = withoutExtensionKeys(src.data);
     const parsed = pipelineFileSchema.safeParse(data);
     const brokenFields = new Set<string>();
     const brokenStages = new Map<string, Set<string>>();

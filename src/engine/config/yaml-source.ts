@@ -16,7 +16,7 @@ export class YamlSource {
     private readonly text: string,
   ) {
     this.lines = new LineCounter();
-    this.doc = parseDocument(text, { keepSourceTokens: true, lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parseDocument(text, { keepSourceTokens: true, lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, merge: true });
     this.syntaxErrors = this.doc.errors.map((e) => ({
       file,
       ...this.lines.linePos(e.pos[0]),

@@ -44,3 +44,11 @@ test('formatDiagnostics: relative paths inside the working directory, absolute o
   assert.equal(formatDiagnostics(d), `${join('a', 'p.yaml')}:3:5: m1\n/elsewhere/p.yaml:1:1: m2\np.yaml: --set x=1: unknown var "x"`);
   assert.equal(displayPath('/elsewhere/x', '/work'), '/elsewhere/x');
 });
+
+test('top-level x- keys hold YAML anchors; << merges them into stages, explicit keys win', () => {
+  const p = loadPipeline(join(fixtures, 'pipelines', 'anchors.yaml'));
+  assert.deepStrictEqual(p.stages.map((s) => [s.id, s.resources, s.retries]), [
+    ['a', { cpu: 2, memoryMB: 1024, gpu: 0 }, 1],
+    ['b', { cpu: 2, memoryMB: 1024, gpu: 0 }, 3],
+  ]);
+});
