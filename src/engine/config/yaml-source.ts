@@ -1,6 +1,6 @@
 // One parsed YAML file with the means to map a data path (['stages', 'gen', 'run', 2]) back to line:col.
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic, SourcePos } from './pipeline-model.js';
 
 export type DataPath = readonly (string | number)[];
@@ -46,7 +46,7 @@ export class YamlSource {
     for (const seg of path) {
       if (isAlias(node)) node = node.resolve(this.doc);
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = this.findPair(node, String(seg));
         if (!pair) {
           complete = false;
           break;
@@ -68,6 +68,24 @@ export class YamlSource {
       offset = this.offsetInScalar(valueNode, index) ?? offset;
     }
     return { file: this.file, ...this.lines.linePos(offset) };
+  }
+
+  /** The pair for `key` in a mapping, looking through `<<: *anchor` merges (own keys first). */
+  private findPair(map: YAMLMap, key: string, depth = 0): Pair | undefined {
+    const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
+    if (own || depth > 10) return own;
+    for (const p of map.items) {
+      if (!isMergeKey(p.key)) continue;
+      const sources = isSeq(p.value) ? p.value.items : [p.value];
+      for (const src of sources) {
+        const target = isAlias(src) ? src.resolve(this.doc) : src;
+        if (isMap(target)) {
+          const found = this.findPair(target, key, depth + 1);
+          if (found) return found;
+        }
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -93,6 +111,12 @@ export class YamlSource {
         return null;
     }
   }
+}
+
+/** With `merge: true` the yaml package represents a `<<` key by a symbol value. */
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<');
 }
 
 function isEmptyScalar(node: unknown): boolean {
