@@ -52,3 +52,9 @@ test('top-level x- keys hold YAML anchors; << merges them into stages, explicit 
     ['b', { cpu: 2, memoryMB: 1024, gpu: 0 }, 3],
   ]);
 });
+
+test('a run argument that is exactly a list var is spliced; --set can replace the list', () => {
+  const file = join(fixtures, 'pipelines', 'splice.yaml');
+  assert.deepStrictEqual(loadPipeline(file).stages[0]!.run, ['python', 'x.py', '--a', '1', '--n=2']);
+  assert.deepStrictEqual(loadPipeline(file, { set: { flags: '[--b]', n: '3' } }).stages[0]!.run, ['python', 'x.py', '--b', '--n=3']);
+});
