@@ -3,14 +3,13 @@
 // the hit nearest its middle. The label is the material.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeMedia } from '../media/ffmpeg.js';
+import { probeMemo } from './probe-memo.js';
 import { AnnotationError, materialWindows, parseTimesFile } from './greatest-hits-annotations.js';
 import { IngestError } from './errors.js';
 import { GREATEST_HITS_LAYOUT } from './layouts.js';
-import { isVideoFile } from './landscape.js';
 import type { SkippedEntry } from './report.js';
 import { INGEST_DEFAULTS, mapLimit, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
-import { isDirectory, listFiles, safeName } from './walk.js';
+import { isDirectory, isVideoFile, listFiles, safeName } from './walk.js';
 
 export interface GreatestHitsIngestOptions extends IngestCommonOptions {
   /** Default 10. */
@@ -75,7 +74,7 @@ export async function ingestGreatestHits(options: GreatestHitsIngestOptions): Pr
     const videoPath = join(dir, videoRel);
     let info;
     try {
-      info = await probeMedia(videoPath, options.signal);
+      info = await probeMemo(videoPath, options.signal);
     } catch (e) {
       skipped.push({ file: prefix + videoRel, reason: mediaReason(e) });
       return [];

@@ -3,13 +3,13 @@
 // Wild is unlabeled.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeMedia } from '../media/ffmpeg.js';
+import { probeMemo } from './probe-memo.js';
 import { IngestError } from './errors.js';
 import { readLandscapeLabels, readSplitLists } from './landscape-lists.js';
-import { LANDSCAPE_LAYOUT, VIDEO_EXTENSIONS } from './layouts.js';
+import { LANDSCAPE_LAYOUT } from './layouts.js';
 import type { SkippedEntry } from './report.js';
 import { INGEST_DEFAULTS, mapLimit, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
-import { isDirectory, listFiles, safeName } from './walk.js';
+import { isDirectory, isVideoFile, listFiles, safeName } from './walk.js';
 
 export const LANDSCAPE_SOURCES = ['landscape', 'into-the-wild'] as const;
 type LandscapeSource = (typeof LANDSCAPE_SOURCES)[number];
@@ -26,8 +26,6 @@ export interface LandscapeIngestOptions extends IngestCommonOptions {
 }
 
 const ID_PREFIX: Record<LandscapeSource, string> = { landscape: 'landscape', 'into-the-wild': 'itw' };
-
-export const isVideoFile = (rel: string) => (VIDEO_EXTENSIONS as readonly string[]).includes(rel.slice(rel.lastIndexOf('.')).toLowerCase());
 
 /** `<video-id>_<window#, 4 digits>`: the name labels CSVs and split lists use for one clip. */
 export function landscapeClipId(videoId: string, window: number): string {
@@ -64,7 +62,7 @@ export async function ingestLandscape(options: LandscapeIngestOptions): Promise<
     const path = join(root, rel);
     let info;
     try {
-      info = await probeMedia(path, options.signal);
+      info = await probeMemo(path, options.signal);
     } catch (e) {
       skipped.push({ file: rel, reason: mediaReason(e) });
       return [];

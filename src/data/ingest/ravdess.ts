@@ -3,7 +3,7 @@
 // (02-02-…mp4, silent) takes its audio from the audio-only file (03-02-…wav) when present. Speech files
 // are filtered out; names that do not parse are reported.
 import { join } from 'node:path';
-import { probeMedia } from '../media/ffmpeg.js';
+import { probeMemo } from './probe-memo.js';
 import { RAVDESS_LAYOUT } from './layouts.js';
 import { parseRavdessName, type RavdessName } from './ravdess-name.js';
 import type { SkippedEntry } from './report.js';
@@ -71,7 +71,7 @@ export async function ingestRavdess(options: RavdessIngestOptions): Promise<Inge
     const videoPath = join(root, video);
     let info;
     try {
-      info = await probeMedia(videoPath, options.signal);
+      info = await probeMemo(videoPath, options.signal);
     } catch (e) {
       skipped.push({ file: video, reason: mediaReason(e) });
       return [];

@@ -1,6 +1,7 @@
 // Sorted recursive file listing, paths relative to the root with '/' separators.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { VIDEO_EXTENSIONS } from './layouts.js';
 
 export function listFiles(root: string, keep: (relativePath: string) => boolean = () => true): string[] {
   const out: string[] = [];
@@ -25,4 +26,8 @@ export function isDirectory(path: string): boolean {
 /** A file name part safe for ids and output names: other characters become '-'. */
 export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+export function isVideoFile(relativePath: string): boolean {
+  return (VIDEO_EXTENSIONS as readonly string[]).includes(relativePath.slice(relativePath.lastIndexOf('.')).toLowerCase());
 }
