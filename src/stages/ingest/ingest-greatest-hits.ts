@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 import { ingestGreatestHits } from '../../data/ingest/greatest-hits.js';
-import { commonOptions, commonParams, datasetOutput, reportToContext, rootInput, windowSeconds } from './params.js';
+import { commonOptions, commonParams, datasetOutput, finishIngest, rootInput, windowSeconds } from './params.js';
 
 const params = z.strictObject({
   ...commonParams,
@@ -22,6 +22,6 @@ export const ingestGreatestHitsStage: StageDefinition<z.infer<typeof params>> = 
   async run(ctx) {
     const p = ctx.params;
     const result = await ingestGreatestHits({ ...commonOptions(ctx, 'ingest-greatest-hits'), windowSeconds: p.windowSeconds, minHits: p.minHits, leadSeconds: p.leadSeconds });
-    reportToContext(ctx, result);
+    await finishIngest(ctx, result);
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 import { ingestLandscape, LANDSCAPE_SOURCES } from '../../data/ingest/landscape.js';
-import { commonOptions, commonParams, datasetOutput, reportToContext, rootInput, windowSeconds } from './params.js';
+import { commonOptions, commonParams, datasetOutput, finishIngest, rootInput, windowSeconds } from './params.js';
 
 const params = z.strictObject({
   ...commonParams,
@@ -30,6 +30,6 @@ export const ingestLandscapeStage: StageDefinition<z.infer<typeof params>> = {
       ...(p.labelsCsv ? { labelsCsv: p.labelsCsv } : {}),
       ...(p.splitListsDir ? { splitListsDir: p.splitListsDir } : {}),
     });
-    reportToContext(ctx, result);
+    await finishIngest(ctx, result);
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 import { ingestRavdess } from '../../data/ingest/ravdess.js';
-import { commonOptions, commonParams, datasetOutput, reportToContext, rootInput } from './params.js';
+import { commonOptions, commonParams, datasetOutput, finishIngest, rootInput } from './params.js';
 
 const params = z.strictObject({ ...commonParams });
 
@@ -14,6 +14,6 @@ export const ingestRavdessStage: StageDefinition<z.infer<typeof params>> = {
   outputs: datasetOutput,
   async run(ctx) {
     const result = await ingestRavdess(commonOptions(ctx, 'ingest-ravdess'));
-    reportToContext(ctx, result);
+    await finishIngest(ctx, result);
   },
 };

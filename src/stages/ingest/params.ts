@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { StageContext, StageIODecl } from '../../engine/stage/stage-definition.js';
 import { IngestError } from '../../data/ingest/errors.js';
 import type { IngestCommonOptions, IngestResult } from '../../data/ingest/run-ingest.js';
+import { publishIngestDir } from '../../data/ingest/publish.js';
 
 const fractions = z
   .strictObject({ train: z.number().min(0), val: z.number().min(0), test: z.number().min(0) })
@@ -20,6 +21,11 @@ export const commonParams = {
   maxItems: z.number().int().positive().optional(),
   /** ffmpeg processes at a time (does not change the output). */
   concurrency: z.number().int().min(1).max(64).default(2),
+  /**
+   * A persistent directory to extract into: complete pairs there survive interrupted or changed runs and
+   * are reused; the stage output then gets hard links (or copies) of what the manifest names.
+   */
+  resumeDir: z.string().min(1).optional(),
 };
 
 export const windowSeconds = z.number().positive().max(600).default(10);
@@ -48,7 +54,7 @@ export function commonOptions(ctx: StageContext<CommonParams>, stage: string): I
   const p = ctx.params;
   return {
     root: datasetRoot(ctx, stage),
-    outDir: ctx.outputs.dataset!,
+    outDir: p.resumeDir ? resolve(p.resumeDir) : ctx.outputs.dataset!,
     frameSize: p.frameSize,
     sampleRate: p.sampleRate,
     splitFractions: p.split,
@@ -61,8 +67,12 @@ export function commonOptions(ctx: StageContext<CommonParams>, stage: string): I
   };
 }
 
-/** Metrics and log lines every ingest stage reports. */
-export function reportToContext(ctx: StageContext, result: IngestResult): void {
+/** Publish a resumeDir run into the output, then report metrics and log lines. */
+export async function finishIngest(ctx: StageContext<CommonParams>, result: IngestResult): Promise<void> {
+  if (ctx.params.resumeDir) {
+    const n = await publishIngestDir(resolve(ctx.params.resumeDir), ctx.outputs.dataset!);
+    ctx.log(`linked ${n} pairs from ${ctx.params.resumeDir} into the output`);
+  }
   const r = result.report;
   ctx.metric('pairs', r.pairs);
   ctx.metric('extracted', r.extracted);

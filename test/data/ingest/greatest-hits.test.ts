@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureDatasets } from '../../../src/data/ingest/fixtures.js';
@@ -54,14 +54,21 @@ test('Greatest Hits ingest on the fixtures', { skip }, async (t) => {
     assert.equal(again.report.extracted, 0);
     assert.equal(again.report.reused, 3);
     assert.deepEqual(mediaMtimes(outDir), before);
-    const params = ingestGreatestHitsStage.params.parse({ root: fx.greatestHits, frameSize: 48, split: fractions });
+    // resumeDir: extract into the persistent directory, publish into the fresh stage output.
+    const params = ingestGreatestHitsStage.params.parse({ root: fx.greatestHits, frameSize: 48, split: fractions, resumeDir: outDir });
     assert.equal(params.windowSeconds, 10);
     assert.equal(params.minHits, 2);
-    const ctx = fakeContext(params, {}, { dataset: outDir }, work);
+    writeFileSync(join(outDir, 'audio', 'leftover.wav'), 'not part of the manifest');
+    const stageOut = join(work, 'stage-out');
+    const ctx = fakeContext(params, {}, { dataset: stageOut }, work);
     await ingestGreatestHitsStage.run(ctx);
     assert.equal(ctx.metrics.get('pairs'), 3);
     assert.equal(ctx.metrics.get('skipped'), 3);
     assert.equal(ctx.metrics.get('extracted'), 0);
+    assert.deepEqual(readdirSync(stageOut).sort(), ['audio', 'images', 'ingest-report.json', 'ingest-report.md', 'manifest.csv']);
+    assert.equal(readdirSync(join(stageOut, 'audio')).length, 3, 'only the manifest media are published');
+    const published = readIngestManifest(join(stageOut, 'manifest.csv'));
+    checkMedia(published, { sampleRate: 44100, frameSize: 48, samples: 441000 });
   });
 
   await t.test('missing root and a root without annotations are clear errors', async () => {
