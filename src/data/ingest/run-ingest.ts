@@ -127,10 +127,11 @@ export async function runIngest(plan: IngestPlan, o: IngestCommonOptions): Promi
   const concurrency = o.concurrency ?? INGEST_DEFAULTS.concurrency;
   const log = o.log ?? (() => {});
 
-  const ids = new Set<string>();
+  const origins = new Map<string, string>();
   for (const p of plan.pairs) {
-    if (ids.has(p.id)) throw new Error(`ingest ${plan.dataset}: two planned pairs share the id '${p.id}'`);
-    ids.add(p.id);
+    const other = origins.get(p.id);
+    if (other !== undefined) throw new IngestError(`${plan.dataset}: '${other}' and '${p.origin}' both give the pair id '${p.id}'; rename one of them`);
+    origins.set(p.id, p.origin);
   }
   let pairs = [...plan.pairs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let limitedOut = 0;

@@ -52,7 +52,7 @@ async function run(which: 'ffmpeg' | 'ffprobe', file: string, args: string[], si
   if (r.isCanceled) throw signal?.reason instanceof Error ? signal.reason : new Error(`${which} cancelled`);
   if (r.failed) {
     if ((r as { code?: string }).code === 'ENOENT' || (r as { code?: string }).code === 'EACCES') throw new FfmpegMissingError(missingMessage(which, bin));
-    throw new MediaDecodeError(file, lastLines(stderr) || r.shortMessage || `${which} failed`);
+    throw new MediaDecodeError(file, lastLines(stderr.split(`${file}: `).join('')) || r.shortMessage || `${which} failed`);
   }
   return { stdout: r.stdout as Uint8Array, stderr };
 }
