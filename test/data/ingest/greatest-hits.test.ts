@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureDatasets } from '../../../src/data/ingest/fixtures.js';
@@ -8,7 +8,7 @@ import { IngestError } from '../../../src/data/ingest/errors.js';
 import { ingestGreatestHits } from '../../../src/data/ingest/greatest-hits.js';
 import { readIngestManifest } from '../../../src/data/ingest/manifest.js';
 import { readWav } from '../../../src/data/media/wav.js';
-import { ingestGreatestHitsStage } from '../../../src/stages/ingest/index.js';
+import { ingestFixturesStage, ingestGreatestHitsStage } from '../../../src/stages/ingest/index.js';
 import { checkMedia, checkSplits, fakeContext, mediaMtimes } from './helpers.js';
 import { ffmpegSkipReason, toneHz } from './ffmpeg-gate.js';
 
@@ -69,6 +69,22 @@ test('Greatest Hits ingest on the fixtures', { skip }, async (t) => {
     assert.equal(readdirSync(join(stageOut, 'audio')).length, 3, 'only the manifest media are published');
     const published = readIngestManifest(join(stageOut, 'manifest.csv'));
     checkMedia(published, { sampleRate: 44100, frameSize: 48, samples: 441000 });
+  });
+
+  await t.test('fixtures: a complete root is not rendered again; the ingest-fixtures stage feeds an ingest stage', async () => {
+    const video = join(fx.greatestHits, 'vis-data', '2015-02-16-16-49-06_denoised.mp4');
+    const before = statSync(video).mtimeMs;
+    await makeFixtureDatasets(join(work, 'fixtures'), ['greatest-hits']);
+    assert.equal(statSync(video).mtimeMs, before);
+    const fixturesOut = join(work, 'stage-fixtures');
+    const fctx = fakeContext(ingestFixturesStage.params.parse({ datasets: ['greatest-hits'] }), {}, { datasets: fixturesOut }, work);
+    await ingestFixturesStage.run(fctx);
+    assert.deepEqual(readFileSync(join(fixturesOut, 'greatest-hits', 'vis-data', '2015-02-16-16-49-06_times.txt')), readFileSync(join(fx.greatestHits, 'vis-data', '2015-02-16-16-49-06_times.txt')));
+    assert.deepEqual(readFileSync(join(fixturesOut, 'greatest-hits', 'vis-data', '2015-02-16-16-49-06_denoised.mp4')), readFileSync(video), 'fixture rendering is byte-for-byte deterministic');
+    const params = ingestGreatestHitsStage.params.parse({ root: 'greatest-hits', frameSize: 48, split: fractions, resumeDir: outDir });
+    const ctx = fakeContext(params, { root: fixturesOut }, { dataset: join(work, 'stage-out-2') }, work);
+    await ingestGreatestHitsStage.run(ctx);
+    assert.equal(ctx.metrics.get('pairs'), 3);
   });
 
   await t.test('missing root and a root without annotations are clear errors', async () => {
