@@ -8,7 +8,7 @@ import { AnnotationError, materialWindows, parseTimesFile } from './greatest-hit
 import { IngestError } from './errors.js';
 import { GREATEST_HITS_LAYOUT } from './layouts.js';
 import type { SkippedEntry } from './report.js';
-import { INGEST_DEFAULTS, mapLimit, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
+import { INGEST_DEFAULTS, mapLimit, phaseProgress, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
 import { isDirectory, isVideoFile, listFiles, safeName } from './walk.js';
 
 export interface GreatestHitsIngestOptions extends IngestCommonOptions {
@@ -91,7 +91,7 @@ export async function ingestGreatestHits(options: GreatestHitsIngestOptions): Pr
       id: `gh_${name}_${String(k).padStart(3, '0')}`, source: 'greatest-hits', label: w.material, group: `greatest-hits/${name}`,
       origin: prefix + videoRel, videoPath, audioPath: videoPath, start: w.start, duration: W, frameTime: w.frameTime,
     }));
-  });
+  }, phaseProgress(options, timesFiles.length, 'probe'));
   for (const f of files) if (isVideoFile(f) && !annotatedVideos.has(f) && VIDEO_SUFFIXES.some((s) => f.endsWith(s))) bump('video without a _times.txt annotation file');
   const notes: string[] = [];
   if (noStretch > 0) notes.push(`${noStretch} annotated video(s) have no single-material stretch that fills a ${W} s window with ≥ ${minHits} hits`);

@@ -8,7 +8,7 @@ import { IngestError } from './errors.js';
 import { readLandscapeLabels, readSplitLists } from './landscape-lists.js';
 import { LANDSCAPE_LAYOUT } from './layouts.js';
 import type { SkippedEntry } from './report.js';
-import { INGEST_DEFAULTS, mapLimit, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
+import { INGEST_DEFAULTS, mapLimit, phaseProgress, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
 import { isDirectory, isVideoFile, listFiles, safeName } from './walk.js';
 
 export const LANDSCAPE_SOURCES = ['landscape', 'into-the-wild'] as const;
@@ -97,7 +97,7 @@ export async function ingestLandscape(options: LandscapeIngestOptions): Promise<
       });
     }
     return pairs;
-  });
+  }, phaseProgress(options, videos.length, 'probe'));
   const unused = [...labels.keys()].filter((id) => !usedLabels.has(id));
   if (unused.length > 0) notes.push(`${unused.length} labels CSV ids match no clip or video (e.g. ${unused.slice(0, 5).join(', ')})`);
   return runIngest({

@@ -7,7 +7,7 @@ import { probeMemo } from './probe-memo.js';
 import { RAVDESS_LAYOUT } from './layouts.js';
 import { parseRavdessName, type RavdessName } from './ravdess-name.js';
 import type { SkippedEntry } from './report.js';
-import { INGEST_DEFAULTS, mapLimit, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
+import { INGEST_DEFAULTS, mapLimit, phaseProgress, mediaReason, prepareIngest, runIngest, type IngestCommonOptions, type IngestResult, type PlannedPair } from './run-ingest.js';
 import { listFiles } from './walk.js';
 
 export type RavdessIngestOptions = IngestCommonOptions;
@@ -86,7 +86,7 @@ export async function ingestRavdess(options: RavdessIngestOptions): Promise<Inge
       id: `ravdess_${take.name.take}`, source: 'ravdess', label: n.emotion, group: `ravdess/${groupKey}`, origin: video,
       videoPath, audioPath: join(root, audio), start: 0, duration: undefined, frameTime: (info.video.durationSeconds || info.durationSeconds) / 2,
     }];
-  });
+  }, phaseProgress(options, chosen.length, 'probe'));
   return runIngest({
     dataset: 'ravdess', pairs: pairs.flat(), skipped, filtered,
     notes: ['splits are grouped by actor+emotion+intensity+statement, so the two repetitions of a take share a split'],

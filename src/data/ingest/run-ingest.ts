@@ -94,17 +94,28 @@ export function requireRoot(dataset: string, root: string, layout: string): void
 }
 
 /** Run `fn` over items with at most `limit` running at once; results keep the input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>, onEach?: () => void): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!, i);
+      try {
+        out[i] = await fn(items[i]!, i);
+      } finally {
+        onEach?.();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/** A progress callback for a phase: call the returned function once per finished item. */
+export function phaseProgress(o: IngestCommonOptions, total: number, label: string): () => void {
+  let done = 0;
+  o.onProgress?.(0, total, label);
+  return () => o.onProgress?.(++done, total, label);
 }
 
 /** Media problems become report entries; anything else (missing ffmpeg, cancellation, bugs) propagates. */
@@ -145,8 +156,6 @@ export async function runIngest(plan: IngestPlan, o: IngestCommonOptions): Promi
   await mkdir(join(o.outDir, 'audio'), { recursive: true });
   await mkdir(join(o.outDir, 'images'), { recursive: true });
   const skipped = [...plan.skipped];
-  let done = 0;
-  o.onProgress?.(0, pairs.length, 'pairs');
   const results = await mapLimit(pairs, concurrency, async (p) => {
     if (o.signal?.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : new Error('ingest cancelled');
     try {
@@ -155,11 +164,8 @@ export async function runIngest(plan: IngestPlan, o: IngestCommonOptions): Promi
       if (e instanceof FfmpegMissingError) throw e;
       skipped.push({ file: p.origin, id: p.id, reason: mediaReason(e) });
       return undefined;
-    } finally {
-      done += 1;
-      o.onProgress?.(done, pairs.length, 'pairs');
     }
-  });
+  }, phaseProgress(o, pairs.length, 'pairs'));
 
   const made = pairs.flatMap((p, i) => (results[i] ? [{ p, r: results[i]! }] : []));
   const { split, listed } = assignSplits(made.map(({ p }) => ({ id: p.id, group: p.group, label: p.label, ...(p.listKeys ? { listKeys: p.listKeys } : {}) })), {
@@ -180,7 +186,7 @@ export async function runIngest(plan: IngestPlan, o: IngestCommonOptions): Promi
     extracted: made.filter(({ r }) => !r.reused).length,
     reused: made.filter(({ r }) => r.reused).length,
     skipped,
-    filtered: plan.filtered,
+    filtered: Object.fromEntries(Object.entries(plan.filtered).sort(([a], [b]) => (a < b ? -1 : 1))),
     splits: countBy(rows.map((r) => r.split)),
     labels: countBy(rows.map((r) => r.label)),
     limitedOut,
