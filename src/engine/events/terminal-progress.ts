@@ -33,7 +33,8 @@ function finishedLine(e: Extract<RunEvent, { type: 'stage-finished' }>): string 
   const sym = SYMBOL[e.status] ?? '?';
   const dur = e.durationMs !== null ? ` ${formatDuration(e.durationMs)}` : '';
   let line = `${sym} ${e.stageId} ${e.status}${dur}`;
-  if (e.status === 'cached' || e.status === 'skipped') line += ` (${e.reason})`;
+  if (e.status === 'cached') line += ` (${e.reason.replace(/^cached \(|\)$/g, '')})`;
+  if (e.status === 'skipped') line += ` (${e.reason})`;
   if (e.status === 'failed' || e.status === 'interrupted') {
     if (e.error) line += `: ${e.error}`;
     if (e.willRetry) line += ' (retrying)';

@@ -49,6 +49,7 @@ export interface RunPipelineOptions {
   retryBaseDelayMs?: number; // first retry delay, doubled each attempt (default 1000)
   onEvent?: RunEventListener; // extra event subscriber
   notice?: (message: string) => void; // non-fatal notices (stale lock taken over, recovered runs)
+  checkResources?: boolean; // dry run only: false skips the budget check (default true)
 }
 
 /** A user mistake found before anything ran (unknown target, cycle, missing input, impossible resources). */
@@ -73,7 +74,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
     try {
       const recovered = recoverDeadRuns(store);
       if (recovered.interruptedStageRuns.length > 0) {
-        notice(`sonic: a previous runner died; marked interrupted: ${recovered.interruptedStageRuns.join(', ')}`);
+        const killed = recovered.killedOrphans.length ? `; stopped its orphaned stage process${recovered.killedOrphans.length > 1 ? 'es' : ''} ${recovered.killedOrphans.join(', ')}` : '';
+        notice(`sonic: a previous runner died; marked interrupted: ${recovered.interruptedStageRuns.join(', ')}${killed}`);
       }
       const plan = await makePlan(pipeline, options, store, store);
       const execution = new RunExecution(pipeline, ws, store, plan, options);
@@ -136,7 +138,7 @@ async function dryRun(pipeline: Pipeline, ws: string, options: RunPipelineOption
       ? { cachedFileHash: (...a) => store.cachedFileHash(...a), rememberFileHash: () => {} }
       : EMPTY_STORE;
     const plan = await makePlan(pipeline, options, store ?? EMPTY_STORE, statCache);
-    budgetPool(options, plan);
+    if (options.checkResources !== false) budgetPool(options, plan);
     const bus = new RunEventBus();
     if (options.onEvent) bus.subscribe(options.onEvent);
     for (const p of plan) {
