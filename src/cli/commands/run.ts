@@ -3,6 +3,7 @@ import { parse, gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
+import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
 import { formatPlan, formatSummary } from '../../engine/runner/run-summary.js';
 
 export const USAGE = `usage: sonic run PIPELINE [TARGET…] [options]
@@ -89,6 +90,12 @@ export async function main(argv: string[]): Promise<number> {
     });
     process.stdout.write(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));
     return summary.exitCode;
+  } catch (err) {
+    if (controller.signal.aborted && err instanceof WorkspaceLockedError) {
+      process.stderr.write('sonic run: interrupted while waiting for the workspace lock\n');
+      return 130;
+    }
+    throw err;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

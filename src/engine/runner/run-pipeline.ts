@@ -1,5 +1,6 @@
 // The orchestrator: plan, lock, record, schedule under resource budgets, execute, commit, publish.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
@@ -208,6 +209,7 @@ class RunExecution {
       status = this.abortReason === 'interrupted' ? 'interrupted' : stages.some((s) => s.status !== 'succeeded' && s.status !== 'cached') ? 'failed' : 'succeeded';
       return this.summary(status, stages);
     } finally {
+      for (const handle of this.running.values()) await this.executor.cancel(handle).catch(() => {});
       this.options.signal?.removeEventListener('abort', onAbort);
       this.store.finishRun(run.id, status);
       const counts = emptyCounts();
@@ -360,7 +362,15 @@ class RunExecution {
       let result!: StageSummary;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const willRetry = attempt < maxAttempts;
-        result = await this.attempt(p, attempt, grant.gpus, willRetry);
+        try {
+          result = await this.attempt(p, attempt, grant.gpus, willRetry);
+        } catch (err) {
+          // an engine error (store, filesystem) while handling this stage: fail it, keep the others going
+          const error = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+          result = { stageId: p.stage.id, status: 'failed', reason: p.reason, stageRunId: null, attempt, logPath: null, durationMs: null, error };
+          this.emit({ type: 'stage-finished', t: Date.now(), stageId: p.stage.id, stageRunId: null, status: 'failed', reason: p.reason, durationMs: null, logPath: null, error });
+          break;
+        }
         if (result.status !== 'failed' || !willRetry || this.cancel.signal.aborted) break;
         const delay = (this.options.retryBaseDelayMs ?? 1000) * 2 ** (attempt - 1);
         await abortableSleep(delay, this.cancel.signal);
@@ -498,6 +508,7 @@ class RunExecution {
         this.store.updateStageRun(rec.id, { status: 'failed', error });
         return finish('failed', { error, exitCode: status.exitCode ?? 0 });
       }
+      await rm(prepared.spec.stageRunDir + '/work', { recursive: true, force: true }).catch(() => {});
       return finish('succeeded', { exitCode: status.exitCode ?? 0, outputs });
     } catch (err) {
       return finish('failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });

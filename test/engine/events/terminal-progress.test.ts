@@ -35,3 +35,13 @@ test('tty progress: a live block with progress bars redrawn in place', () => {
   assert.match(text, /1\/2 stages done, 1 running/);
   p.stop();
 });
+
+test('cache hits are folded into one line', () => {
+  let text = '';
+  const p = terminalProgress('plain', { write: (s: string) => (text += s) });
+  for (let i = 0; i < 7; i++) {
+    p.listener({ type: 'stage-finished', t: i, stageId: `s${i}`, stageRunId: i, status: 'cached', reason: 'cached (stage run 1 of run 1)', durationMs: null, logPath: null });
+  }
+  p.listener({ type: 'stage-started', t: 9, stageId: 'x', stageRunId: 9, attempt: 1, logPath: '/l', gpus: [] });
+  assert.equal(text, '= 7 stages cached: s0, s1, s2, s3, s4, … (+2)\n> x started\n');
+});

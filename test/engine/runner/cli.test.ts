@@ -185,7 +185,8 @@ test('SIGINT interrupts running stages, records them interrupted and exits 130',
     assert.equal(dry.code, 0);
     assert.match(dry.stdout, /run +gate +never ran/);
     const status = await sonic(dir, 'status', 'p.yaml');
-    assert.match(status.stdout, /first +run 1, \S+ +up to date/);
+    assert.match(status.stdout, /first +succeeded \(run 1\) +run 1, \S+ +up to date/);
+    assert.match(status.stdout, /gate +interrupted \(run 1\) +never +would run: never ran/);
     const dag = await sonic(dir, 'dag', 'p.yaml');
     assert.match(dag.stdout, /^first  \(test\/write-text\)\n└─ after  \(test\/sum-numbers\)\ngate  \(run: /);
   } finally {
