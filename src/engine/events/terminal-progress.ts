@@ -84,7 +84,7 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
   const draw = (): void => {
     clear();
     const now = Date.now();
-    const cols = (out as NodeJS.WriteStream).columns ?? 100;
+    const cols = Math.max(40, (out as NodeJS.WriteStream).columns || 100);
     const lines = [...active.values()].map((a) => {
       const p = a.total !== undefined ? ` ${bar(a.done ?? 0, a.total)}${a.label ? ` ${a.label}` : ''}` : '';
       return `  ⠿ ${a.stageId}${p} ${formatDuration(now - a.startedAt)}`.slice(0, cols - 1);
