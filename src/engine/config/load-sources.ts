@@ -34,6 +34,9 @@ export interface LoadedSources {
   incomplete: boolean;
 }
 
+/** Fields without which a stage cannot be expanded or referenced without follow-on errors. */
+const CRUCIAL_FIELDS = ['*', 'run', 'uses', 'inputs', 'outputs', 'matrix'];
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -80,12 +83,18 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
     }
     const parsed = pipelineFileSchema.safeParse(data);
     const brokenFields = new Set<string>();
-    const brokenStages = new Set<string>();
+    const brokenStages = new Map<string, Set<string>>();
     if (!parsed.success) {
       for (const d of issuesToDiagnostics(parsed.error.issues, pipelineFileSchema, data, src, [])) bag.add(d);
       for (const issue of parsed.error.issues) {
         const [head, id] = issue.path;
-        if (head === 'stages' && issue.path.length >= 2) brokenStages.add(String(id));
+        if (head === 'stages' && issue.path.length >= 2) {
+          // An unknown key leaves the stage usable; a bad value breaks its field (or the whole stage).
+          const fields = brokenStages.get(String(id)) ?? new Set<string>();
+          if (issue.path.length > 2) fields.add(String(issue.path[2]));
+          else if (issue.code !== 'unrecognized_keys') fields.add('*');
+          brokenStages.set(String(id), fields);
+        }
         else if (typeof head === 'string') brokenFields.add(head);
       }
     }
@@ -103,7 +112,7 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
 
     const literalOnly = (value: unknown, path: DataPath, what: string): boolean => {
       const found = findInterpolations(value, [...path]);
-      for (const p of found) bag.error(src.pos(p), `${what} are literal values; "\${{" interpolation is not allowed here (write "$\${{" for a literal)`);
+      for (const p of found) bag.error(src.pos(p), `${what} are literal: "\${{" interpolation is not allowed here (write "$\${{" for a literal "\${{")`);
       return found.length === 0;
     };
 
@@ -133,7 +142,10 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
           bag.error(src.pos(['stages', id], 'key'), `duplicate stage id "${id}" (first defined at ${first})`);
           continue;
         }
-        const site: StageDefinitionSite = { id, raw: isRecord(raw) ? raw : {}, src, broken: brokenStages.has(id) || !isRecord(raw) };
+        const broken = brokenStages.get(id) ?? new Set<string>();
+        const usable = isRecord(raw) && !CRUCIAL_FIELDS.some((f) => broken.has(f));
+        const kept = usable ? Object.fromEntries(Object.entries(raw).filter(([k]) => !broken.has(k))) : {};
+        const site: StageDefinitionSite = { id, raw: kept, src, broken: !usable };
         stageSites.set(id, site);
         out.stages.push(site);
       }

@@ -66,7 +66,7 @@ export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: Diagn
     list.forEach((v, i) => {
       const s = String(v);
       if (seen.has(s)) {
-        bag.error(typeof raw === 'string' ? pos([key]) : pos([key, i]), `${key}: duplicate matrix value ${JSON.stringify(s)} (stage id "${site.id}[…${key}=${s}…]" would be defined twice)`);
+        bag.error(typeof raw === 'string' ? pos([key]) : pos([key, i]), `${key}: duplicate matrix value ${JSON.stringify(s)} (two instances would get the same stage id)`);
         ok = false;
       }
       seen.add(s);

@@ -141,8 +141,8 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
     const matrix = expandMatrix(site, ctx.vars, bag);
     if (!matrix || !defOk) continue;
     base.matrixKeys = Object.keys(matrix[0]!.values);
+    // With input/output errors the instances are still checked, but references to them are not.
     base.resolved = ioOk;
-    if (!ioOk) continue;
 
     for (const m of matrix) {
       const inst = resolveInstance(site, def, m.id, m.values, base.outputNames, ctx, publishedBy);
@@ -342,7 +342,7 @@ function resolveOutput(
     const abs = resolve(ctx.rootDir, publish);
     const rel = relative(ctx.workspaceRoot, abs);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-      bag.error(at(loc), `publish path ${JSON.stringify(publish)} is outside the workspace root ${displayPath(ctx.workspaceRoot)}`);
+      bag.error(at(loc), `publish path ${JSON.stringify(publish)} resolves outside the workspace root`);
       ok = false;
     }
     decl.publish = abs;
@@ -510,6 +510,7 @@ function bindRef(ref: StageExpr, pos: SourcePos, from: Instance, bases: Map<stri
 function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: ResolveContext): void {
   const { bag } = ctx;
   for (const [name, p] of inst.pending) {
+    if (inst.def && !IMPLICIT_INPUT.test(name) && !(name in inst.def.inputs)) continue; // reported already
     const refs: InputRef[] = [];
     let list = p.list;
     let ok = true;
@@ -536,7 +537,7 @@ function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: ResolveC
     const decl = inst.def?.inputs[name];
     if (decl?.list) list = true;
     else if (decl && list) {
-      bag.error(p.keyPos, `input "${name}" of "${inst.def!.name}" takes one path, but this binds a list of ${refs.length} (a fan-in over matrix instances or a YAML list)`);
+      bag.error(p.items[0]?.pos ?? p.keyPos, `input "${name}" of "${inst.def!.name}" takes one path, but this binds a list of ${refs.length} (a fan-in over matrix instances or a YAML list)`);
       continue;
     }
     inst.spec.inputs[name] = { refs, list } satisfies InputBinding;
@@ -564,6 +565,6 @@ function reportCycles(all: Instance[], bag: DiagnosticBag): void {
     const baseKey = cycle.map((id) => byId.get(id)!.spec.baseId).join(' -> ');
     if (reported.has(baseKey)) continue;
     reported.add(baseKey);
-    bag.error(byId.get(cycle[0]!)!.spec.pos, `dependency cycle: ${cycle.join(' -> ')}`);
+    bag.error(byId.get(cycle[0]!)!.spec.pos, `dependency cycle: ${cycle.join(' -> ')} (each stage takes an input from the next)`);
   }
 }

@@ -24,7 +24,7 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
   for (const [profile, overlay] of sources.profiles) {
     for (const [k, v] of overlay) {
       if (!Object.hasOwn(vars, k)) {
-        bag.error(v.src.pos(v.path, 'key'), `profile "${profile}" sets unknown var "${k}"${suggestion(k, Object.keys(vars))} (declare it under vars)`);
+        bag.error(v.src.pos(v.path, 'key'), `profile "${profile}" sets "${k}", which is not declared under vars${suggestion(k, Object.keys(vars))}`);
       }
     }
   }

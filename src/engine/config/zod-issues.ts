@@ -69,6 +69,27 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   return objectSchemasAt(schema, path).flatMap((d) => Object.keys(d.shape as object));
 }
 
+/** `key` or `key[2]` for the last key of a path (with the list indices after it). */
+function fieldLabel(path: readonly PropertyKey[]): string {
+  let i = path.length;
+  while (i > 0 && typeof path[i - 1] === 'number') i--;
+  if (i === 0) return '';
+  return String(path[i - 1]) + path.slice(i).map((n) => `[${String(n)}]`).join('');
+}
+
+/**
+ * A union that failed in every branch: when all branches but one failed merely on the value's type, the
+ * remaining branch's issues say what is really wrong (e.g. a bad item deep inside a list).
+ */
+function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || !Array.isArray(issue.errors)) return [issue];
+    const relevant = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+    if (relevant.length !== 1) return [issue];
+    return flattenUnions(relevant[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue));
+  });
+}
+
 /**
  * Diagnostics for the issues of `schema.safeParse(value)`, where `value` sits at `basePath` in `src`.
  * `label` names the thing for messages about names (e.g. "stage id").
@@ -81,12 +102,12 @@ export function issuesToDiagnostics(
   basePath: DataPath,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const issue of issues) {
+  for (const issue of flattenUnions(issues)) {
     const path = issue.path;
     const full = [...basePath, ...(path as (string | number)[])];
     const at = (p: DataPath, which: 'key' | 'value') => src.pos(p, which);
-    const field = path.length > 0 ? String(path[path.length - 1]) : basePath.length > 0 ? String(basePath[basePath.length - 1]) : '';
-    const prefix = field !== '' && typeof path[path.length - 1] !== 'number' ? `${field}: ` : '';
+    const field = fieldLabel(path) || fieldLabel(basePath);
+    const prefix = field !== '' ? `${field}: ` : '';
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = knownKeys(schema, path);
@@ -102,15 +123,18 @@ export function issuesToDiagnostics(
       }
       default: {
         const actual = valueAt(value, path);
-        if (actual === undefined && issue.code === 'invalid_type') {
-          out.push({ ...at(full, 'key'), message: `missing required key "${field}"` });
+        if (actual === undefined && path.length > 0) {
+          out.push({ ...at(full, 'key'), message: `missing required key "${String(path[path.length - 1])}"` });
           break;
         }
-        let message = issue.message;
-        if (message.startsWith('expected ')) message = `${message}, got ${describeValue(actual)}`;
-        else if (issue.code === 'invalid_type') {
-          message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(actual)}`;
+        // zod's own messages read "Too small: expected number to be >=0"; keep the "expected …" part.
+        let message = issue.message.replace(/^(Too small|Too big|Invalid input|Invalid option|Invalid string): (?=expected )/, '');
+        if (issue.code === 'invalid_type' && !issue.message.startsWith('expected ')) {
+          message = `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+        } else if (issue.code === 'invalid_value' && !issue.message.startsWith('expected ')) {
+          message = `expected ${issue.values.length === 1 ? '' : 'one of '}${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
         }
+        if (message.startsWith('expected ')) message = `${message}, got ${describeValue(actual)}`;
         out.push({ ...at(full, 'value'), message: `${prefix}${message}` });
       }
     }
