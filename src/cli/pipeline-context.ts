@@ -1,9 +1,10 @@
 // What every pipeline command needs first: the stage catalog, the loaded pipeline and the workspace.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Pipeline } from '../engine/config/pipeline-model.js';
 import type { StageCatalog } from '../engine/stage/stage-definition.js';
-import { findWorkspaceRoot, loadPipeline } from '../engine/config/load-pipeline.js';
+import { loadPipeline } from '../engine/config/load-pipeline.js';
+import { resolveWorkspaceDir } from '../engine/store/workspace.js';
 import { UsageError } from './cli-error.js';
 import { loadCatalog, stageModuleList } from './stage-modules.js';
 
@@ -14,18 +15,14 @@ export interface PipelineContext {
   workspace: string; // the .sonic directory
 }
 
-/**
- * The workspace is `--workspace DIR`, else $SONIC_WORKSPACE, else `.sonic` in the project root that holds
- * the pipeline (the nearest directory with .sonic, .git or package.json).
- */
+/** The workspace is `--workspace DIR`, else $SONIC_WORKSPACE, else `.sonic` in the working directory (as for the query commands). */
 export async function pipelineContext(file: string | undefined, opts: { set?: Record<string, string>; workspace?: string | undefined }): Promise<PipelineContext> {
   if (!file) throw new UsageError('missing PIPELINE (a pipeline YAML file)');
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`pipeline file not found: ${file}`);
   const stageModules = stageModuleList();
   const catalog = await loadCatalog(stageModules);
-  const explicit = opts.workspace ?? process.env.SONIC_WORKSPACE;
-  const workspace = explicit ? resolve(explicit) : join(findWorkspaceRoot(dirname(path)), '.sonic');
-  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog, ...(explicit ? { workspaceRoot: dirname(workspace) } : {}) });
+  const workspace = resolveWorkspaceDir(opts.workspace);
+  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog });
   return { pipeline, catalog, stageModules, workspace };
 }

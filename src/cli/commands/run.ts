@@ -22,7 +22,7 @@ options:
   --fail-fast         on the first failure stop scheduling and cancel running stages
   --wait              wait for another run holding the workspace lock instead of failing
   --no-progress       plain line output instead of the live progress display
-  --workspace DIR     the .sonic directory (default: .sonic in the project root)
+  --workspace DIR     the .sonic directory (default: $SONIC_WORKSPACE, else ./.sonic)
   --executor NAME     where stages run: local (default)
 
 exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted`;

@@ -8,7 +8,8 @@ import type { Pipeline } from '../config/pipeline-model.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, NewArtifact, StageRunRecord } from '../store/store-api.js';
 import { DB_FILE_NAME, openRunStore, type SqliteRunStore } from '../store/run-store.js';
-import { ObjectStore, hashPath } from '../store/object-store.js';
+import { hashPath, type ObjectStore } from '../store/object-store.js';
+import { openWorkspace } from '../store/workspace.js';
 import { planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
 import { PipelineGraphError } from '../graph/dag.js';
 import { UnknownTargetError } from '../graph/targets.js';
@@ -173,7 +174,7 @@ class RunExecution {
     private readonly plan: PlannedStage[],
     private readonly options: RunPipelineOptions,
   ) {
-    this.objects = new ObjectStore(join(ws, 'objects'));
+    this.objects = openWorkspace(ws).objects;
     this.executor = options.executor ?? new LocalExecutor({ ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
   }
 
