@@ -161,6 +161,8 @@ class RunExecution {
   private readonly results = new Map<string, StageSummary>();
   private readonly outputs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, JobHandle>();
+  /** stage id -> whether its outputs differ from its earlier run with the same fingerprint (see plan.ts) */
+  private readonly outputChanged = new Map<string, boolean>();
   private readonly cancel = new AbortController();
   private abortReason: 'interrupted' | 'fail-fast' | undefined;
   private runId = 0;
@@ -204,7 +206,7 @@ class RunExecution {
       for (const p of this.plan) {
         this.emit({ type: 'stage-planned', t: Date.now(), stageId: p.stage.id, decision: p.decision, reason: p.reason, fingerprint: p.fingerprint.hash });
       }
-      await this.recordCached();
+      await this.recordCached(this.plan.filter((p) => p.decision === 'cached' && !p.tentativeOn?.length));
       await this.schedule();
       const stages = this.plan.map((p) => this.results.get(p.stage.id)!);
       status = this.abortReason === 'interrupted' ? 'interrupted' : stages.some((s) => s.status !== 'succeeded' && s.status !== 'cached') ? 'failed' : 'succeeded';
@@ -263,8 +265,7 @@ class RunExecution {
   }
 
   /** Cached stages: one transaction for all their rows, then publish restores. */
-  private async recordCached(): Promise<void> {
-    const cached = this.plan.filter((p) => p.decision === 'cached');
+  private async recordCached(cached: PlannedStage[]): Promise<void> {
     if (cached.length === 0) return;
     const now = new Date().toISOString();
     const insertAll = () =>
@@ -286,6 +287,7 @@ class RunExecution {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
       this.outputs.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath])));
+      this.outputChanged.set(p.stage.id, false);
       let error: string | undefined;
       try {
         await this.publish(p, artifacts);
@@ -307,6 +309,27 @@ class RunExecution {
       this.results.set(p.stage.id, summary);
       this.emit({ type: 'stage-finished', t: Date.now(), stageId: p.stage.id, stageRunId: rec.id, status: 'cached', reason: p.reason, durationMs: null, logPath: rec.logPath, ...(error ? { error } : {}) });
     }
+  }
+
+  /**
+   * A tentatively cached stage once its upstream reruns are done: still cached when their outputs came
+   * out identical, else run (its fingerprint is unchanged, but the content it would read is not).
+   */
+  private async resolveTentative(p: PlannedStage): Promise<StageSummary> {
+    const changed = (p.tentativeOn ?? []).filter((d) => this.outputChanged.get(d) !== false);
+    if (changed.length === 0) {
+      const settled = { ...p, reason: p.reason.replace(/, unless the outputs of .* change$/, '') };
+      await this.recordCached([settled]);
+      return this.results.get(p.stage.id)!;
+    }
+    const rerun: PlannedStage = {
+      ...p,
+      decision: 'run',
+      reasonKind: 'changed',
+      reason: `upstream output changed: ${changed.join(', ')}`,
+      priorOutputHashes: Object.fromEntries((p.reusedArtifacts ?? []).map((a) => [a.name, a.hash])),
+    };
+    return this.execute(rerun);
   }
 
   private async publish(p: PlannedStage, artifacts: (ArtifactRecord | NewArtifact)[]): Promise<void> {
@@ -335,6 +358,7 @@ class RunExecution {
           const bad = upstream.filter((u) => u.status !== 'succeeded' && u.status !== 'cached');
           if (bad.length > 0) return this.skip(p, `upstream ${bad[0]!.status}: ${bad.map((b) => b.stageId).join(', ')}`);
           if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
+          if (p.tentativeOn?.length) return queue.add(() => this.resolveTentative(p));
           return queue.add(() => this.execute(p));
         }),
       );
@@ -502,6 +526,8 @@ class RunExecution {
       });
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
       this.outputs.set(stage.id, outputs);
+      const prior = p.priorOutputHashes;
+      this.outputChanged.set(stage.id, !prior || artifacts.length !== Object.keys(prior).length || artifacts.some((a) => prior[a.name] !== a.hash));
       try {
         await this.publish(p, artifacts);
       } catch (err) {
