@@ -264,3 +264,30 @@ test('stages rerun outside their fingerprint (force, cache: false): dependents r
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('command stages report metrics through $SONIC_EVENTS; a worker that cannot find its stage fails cleanly', async () => {
+  const dir = tempDir();
+  try {
+    const EMIT =
+      'const fs=require("fs");fs.appendFileSync(process.env.SONIC_EVENTS, JSON.stringify({t:Date.now(),type:"metric",name:"acc",value:0.75,step:3})+"\\n");' +
+      'fs.appendFileSync(process.env.SONIC_EVENTS, "not json\\n");fs.writeFileSync(process.argv[1], process.env.SONIC_STAGE_ID)';
+    const p = pipeline(dir, [stage({ id: 'cmd', run: [NODE, '-e', EMIT, '${{ outputs.o }}'], outputs: { o: 'o' }, tags: { split: 'test' } })]);
+    const r = await runPipeline(p, options(dir));
+    assert.equal(r.status, 'succeeded');
+    assert.equal(readFileSync(r.stages[0]!.outputs!.o!, 'utf8'), 'cmd');
+    const store = openRunStore(join(dir, '.sonic'), { readonly: true });
+    try {
+      const m = store.metrics({ stage: 'cmd' });
+      assert.deepEqual(m.map((x) => [x.name, x.value, x.step, x.tags]), [['acc', 0.75, 3, { split: 'test' }]]);
+    } finally {
+      store.close();
+    }
+
+    const lost = pipeline(dir, [stage({ id: 'w', uses: 'test/write-text', with: { text: 'x' }, outputs: { text: 't' } })]);
+    const f = await runPipeline(lost, options(dir, { stageModules: [] }));
+    assert.equal(f.stages[0]!.status, 'failed');
+    assert.match(f.stages[0]!.error!, /unknown stage "test\/write-text"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
