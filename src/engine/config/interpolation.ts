@@ -12,7 +12,8 @@ export type Expr =
   | { kind: 'stage'; stage: string; select: [string, string][] | null; output: string }
   | { kind: 'inputs' | 'outputs'; name: string };
 
-export type Segment = { text: string } | { expr: Expr; source: string };
+/** `index`: where the expression starts in the template string. */
+export type Segment = { text: string } | { expr: Expr; source: string; index: number };
 
 const N = '[A-Za-z_][A-Za-z0-9_-]*';
 const VARS_RE = new RegExp(`^vars\\.(${N})((?:\\.${N})*)$`);
@@ -44,8 +45,8 @@ export function parseExpr(body: string): Expr | string {
   return `malformed expression "\${{ ${src} }}": ${EXPECTED}`;
 }
 
-/** Splits a string into literal text and expressions; a string error message for malformed input. */
-export function parseTemplate(s: string): Segment[] | string {
+/** Splits a string into literal text and expressions; throws InterpolationError for malformed input. */
+export function parseTemplate(s: string): Segment[] {
   const out: Segment[] = [];
   let text = '';
   let i = 0;
@@ -55,12 +56,12 @@ export function parseTemplate(s: string): Segment[] | string {
       i += 4;
     } else if (s.startsWith('${{', i)) {
       const end = s.indexOf('}}', i + 3);
-      if (end < 0) return `unterminated "\${{" in ${JSON.stringify(s)} (expected "}}")`;
+      if (end < 0) throw new InterpolationError(`unterminated "\${{" in ${JSON.stringify(s.slice(i))} (expected "}}")`, i);
       const expr = parseExpr(s.slice(i + 3, end));
-      if (typeof expr === 'string') return expr;
+      if (typeof expr === 'string') throw new InterpolationError(expr, i);
       if (text) out.push({ text });
       text = '';
-      out.push({ expr, source: s.slice(i, end + 2) });
+      out.push({ expr, source: s.slice(i, end + 2), index: i });
       i = end + 2;
     } else {
       text += s[i];
@@ -101,14 +102,26 @@ export interface InterpolationScope {
    * Handles stages/inputs/outputs expressions where the context allows them: returns the text that
    * replaces the expression (already in template form), or an error message.
    */
-  reference?: (expr: Extract<Expr, { kind: 'stage' | 'inputs' | 'outputs' }>, wholeValue: boolean) => string | { error: string };
+  reference?: (
+    expr: Extract<Expr, { kind: 'stage' | 'inputs' | 'outputs' }>,
+    wholeValue: boolean,
+    index: number, // where the expression starts in the string
+  ) => string | { error: string };
   /** Where the value is, for messages about references that are not allowed here. */
   where: string;
   /** Keep literal text escaped (`$${{`) because the result is parsed again later (run args). */
   keepEscapes?: boolean;
 }
 
-export class InterpolationError extends Error {}
+/** A user-facing interpolation problem; `index` is the offset in the string where it starts, if known. */
+export class InterpolationError extends Error {
+  constructor(
+    message: string,
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+}
 
 function lookup(expr: Expr & { kind: 'vars' | 'matrix' }, scope: InterpolationScope): ParamValue {
   if (expr.kind === 'matrix') {
@@ -147,33 +160,43 @@ function asText(v: ParamValue, source: string): string {
   return String(v);
 }
 
+/** Runs `f`, attaching the expression's position to an InterpolationError that has none. */
+function at<T>(index: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InterpolationError && e.index === undefined) throw new InterpolationError(e.message, index);
+    throw e;
+  }
+}
+
+function expand(seg: Extract<Segment, { expr: Expr }>, whole: boolean, scope: InterpolationScope): string {
+  const e = seg.expr;
+  if (e.kind === 'vars' || e.kind === 'matrix') return asText(lookup(e, scope), seg.source);
+  if (!scope.reference) {
+    const allowed = e.kind === 'stage' ? 'inputs and run' : 'run';
+    throw new InterpolationError(`"\${{ ${exprSource(e)} }}" is not allowed in ${scope.where}; it is only allowed in ${allowed}`);
+  }
+  const r = scope.reference(e, whole, seg.index);
+  if (typeof r !== 'string') throw new InterpolationError(r.error);
+  return r;
+}
+
 /**
  * Interpolates one string. A string that is exactly one `${{ vars.… }}` / `${{ matrix.… }}` keeps the
  * value's type; anything else becomes a string. Throws InterpolationError with a user-facing message.
  */
 export function interpolateString(s: string, scope: InterpolationScope): ParamValue {
   const segments = parseTemplate(s);
-  if (typeof segments === 'string') throw new InterpolationError(segments);
-  const whole = segments.length === 1 && 'expr' in segments[0]!;
+  const only = segments.length === 1 ? segments[0]! : undefined;
+  if (only && 'expr' in only && (only.expr.kind === 'vars' || only.expr.kind === 'matrix')) {
+    const e = only.expr;
+    return at(only.index, () => structuredClone(lookup(e, scope)));
+  }
   let out = '';
   for (const seg of segments) {
-    if ('text' in seg) {
-      out += scope.keepEscapes ? escapeLiteral(seg.text) : seg.text;
-      continue;
-    }
-    const e = seg.expr;
-    if (e.kind === 'vars' || e.kind === 'matrix') {
-      const v = lookup(e, scope);
-      if (whole) return structuredClone(v);
-      out += asText(v, seg.source);
-    } else if (!scope.reference) {
-      const allowed = e.kind === 'stage' ? 'inputs and run' : 'run';
-      throw new InterpolationError(`"\${{ ${exprSource(e)} }}" is not allowed in ${scope.where}; it is only allowed in ${allowed}`);
-    } else {
-      const r = scope.reference(e, whole);
-      if (typeof r !== 'string') throw new InterpolationError(r.error);
-      out += r;
-    }
+    if ('text' in seg) out += scope.keepEscapes ? escapeLiteral(seg.text) : seg.text;
+    else out += at(seg.index, () => expand(seg, segments.length === 1, scope));
   }
   return out;
 }
@@ -181,6 +204,7 @@ export function interpolateString(s: string, scope: InterpolationScope): ParamVa
 export interface PathedError {
   path: (string | number)[];
   message: string;
+  index?: number; // offset in the string value
 }
 
 /** Interpolates every string inside a YAML value (lists and mappings walked), collecting errors by path. */
@@ -190,7 +214,7 @@ export function interpolateDeep(value: unknown, scope: InterpolationScope, error
       return interpolateString(value, scope);
     } catch (e) {
       if (!(e instanceof InterpolationError)) throw e;
-      errors.push({ path, message: e.message });
+      errors.push({ path, message: e.message, index: e.index });
       return value;
     }
   }

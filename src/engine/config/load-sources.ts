@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { DiagnosticBag } from './diagnostics.js';
 import { displayPath, formatPosition } from './diagnostics.js';
 import { findInterpolations } from './interpolation.js';
-import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
+import type { ParamValue, SourcePos } from './pipeline-model.js';
 import { pipelineFileSchema } from './pipeline-schema.js';
 import { YamlSource, type DataPath } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
@@ -39,6 +39,11 @@ const CRUCIAL_FIELDS = ['*', 'run', 'uses', 'inputs', 'outputs', 'matrix'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Top-level `x-…` keys are ignored: a place to define YAML anchors (`x-defaults: &defaults`). */
+function withoutExtensionKeys(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
 export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources {
@@ -75,12 +80,12 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
       out.incomplete = true;
       return;
     }
-    const data = src.data;
-    if (!isRecord(data)) {
+    if (!isRecord(src.data)) {
       bag.error(src.pos([]), 'expected a mapping with at least "version: 1" and "stages"');
       out.incomplete = true;
       return;
     }
+    const data = withoutExtensionKeys(src.data);
     const parsed = pipelineFileSchema.safeParse(data);
     const brokenFields = new Set<string>();
     const brokenStages = new Map<string, Set<string>>();

@@ -41,7 +41,7 @@ export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: Diagn
         values = interpolateString(raw, { vars, matrix: {}, where: 'matrix values' });
       } catch (e) {
         if (!(e instanceof InterpolationError)) throw e;
-        bag.error(pos([key]), e.message);
+        bag.error(site.src.pos([...base, key], 'value', e.index), e.message);
         ok = false;
         continue;
       }

@@ -135,5 +135,8 @@ export type StageEntry = z.infer<typeof stageSchema>;
 
 /** The JSON Schema text committed as schema/pipeline.schema.json. */
 export function pipelineJsonSchemaText(): string {
-  return `${JSON.stringify(z.toJSONSchema(pipelineFileSchema), null, 2)}\n`;
+  const schema = z.toJSONSchema(pipelineFileSchema) as Record<string, unknown>;
+  // The loader drops top-level `x-…` keys before validation (they hold YAML anchors).
+  schema.patternProperties = { '^x-': { description: 'Ignored; a place to define YAML anchors for `<<: *name` merges.' } };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }

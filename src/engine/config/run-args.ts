@@ -7,7 +7,6 @@ export function expandRunArgs(argv: readonly string[], inputs: Record<string, st
   const out: string[] = [];
   for (const arg of argv) {
     const segments = parseTemplate(arg);
-    if (typeof segments === 'string') throw new Error(`invalid run argument ${JSON.stringify(arg)}: ${segments}`);
     const values = segments.map((seg): string | string[] => {
       if ('text' in seg) return seg.text;
       const e = seg.expr;

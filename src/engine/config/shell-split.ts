@@ -1,36 +1,48 @@
 // Splits a `run:` string into argv the way a POSIX shell would split words, without running a shell:
-// whitespace separates words, '…' is literal, "…" allows \" \\ \$ escapes, a backslash outside quotes
+// whitespace separates words, '…' is literal, "…" allows \" \\ \$ \` escapes, a backslash outside quotes
 // escapes the next character, and `${{ … }}` is kept whole even when it contains spaces.
 
-export function shellSplit(command: string): string[] | { error: string } {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
+/** A word and, for each of its characters, the offset in the command it came from. */
+export interface Word {
+  text: string;
+  offsets: number[];
+}
+
+export interface SplitError {
+  error: string;
+  index: number;
+}
+
+export function shellSplitWords(command: string): Word[] | SplitError {
+  const words: Word[] = [];
+  let word: Word | null = null;
+  const add = (ch: string, at: number) => {
+    word ??= { text: '', offsets: [] };
+    word.text += ch;
+    word.offsets.push(at);
+  };
   let i = 0;
   const n = command.length;
   while (i < n) {
     const c = command[i]!;
     if (command.startsWith('${{', i) || command.startsWith('$${{', i)) {
-      const start = i;
       const end = command.indexOf('}}', i);
-      if (end < 0) return { error: `unterminated "\${{" in run command (expected "}}")` };
-      word += command.slice(start, end + 2);
-      inWord = true;
-      i = end + 2;
+      if (end < 0) return { error: 'unterminated "${{" in run command (expected "}}")', index: i };
+      for (; i < end + 2; i++) add(command[i]!, i);
     } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
+      if (word) words.push(word);
+      word = null;
       i++;
     } else if (c === "'") {
       const end = command.indexOf("'", i + 1);
-      if (end < 0) return { error: 'unterminated single quote in run command' };
-      word += command.slice(i + 1, end);
-      inWord = true;
+      if (end < 0) return { error: 'unterminated single quote in run command', index: i };
+      word ??= { text: '', offsets: [] };
+      for (let j = i + 1; j < end; j++) add(command[j]!, j);
       i = end + 1;
     } else if (c === '"') {
+      const open = i;
+      word ??= { text: '', offsets: [] };
       i++;
-      inWord = true;
       let closed = false;
       while (i < n) {
         const d = command[i]!;
@@ -40,25 +52,29 @@ export function shellSplit(command: string): string[] | { error: string } {
           break;
         }
         if (d === '\\' && i + 1 < n && '"\\$`'.includes(command[i + 1]!)) {
-          word += command[i + 1];
+          add(command[i + 1]!, i + 1);
           i += 2;
         } else {
-          word += d;
+          add(d, i);
           i++;
         }
       }
-      if (!closed) return { error: 'unterminated double quote in run command' };
+      if (!closed) return { error: 'unterminated double quote in run command', index: open };
     } else if (c === '\\') {
-      if (i + 1 < n) word += command[i + 1];
-      inWord = true;
+      if (i + 1 < n) add(command[i + 1]!, i + 1);
+      else word ??= { text: '', offsets: [] };
       i += 2;
     } else {
-      word += c;
-      inWord = true;
+      add(c, i);
       i++;
     }
   }
-  if (inWord) words.push(word);
-  if (words.length === 0) return { error: 'run command is empty' };
+  if (word) words.push(word);
+  if (words.length === 0) return { error: 'run command is empty', index: 0 };
   return words;
+}
+
+export function shellSplit(command: string): string[] | { error: string } {
+  const r = shellSplitWords(command);
+  return Array.isArray(r) ? r.map((w) => w.text) : { error: r.error };
 }

@@ -29,7 +29,7 @@ test('interpolation keeps the type of a whole-value var and stringifies inside t
   assert.throws(() => interpolateString('${{ stages.a.outputs.b }}', scope), /not allowed in with; it is only allowed in inputs and run/);
   assert.deepStrictEqual(parseTemplate('x ${{ stages.t[a=1, b=two].outputs.m }}'), [
     { text: 'x ' },
-    { expr: { kind: 'stage', stage: 't', select: [['a', '1'], ['b', 'two']], output: 'm' }, source: '${{ stages.t[a=1, b=two].outputs.m }}' },
+    { expr: { kind: 'stage', stage: 't', select: [['a', '1'], ['b', 'two']], output: 'm' }, source: '${{ stages.t[a=1, b=two].outputs.m }}', index: 2 },
   ]);
 });
 
