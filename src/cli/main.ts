@@ -3,10 +3,12 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SONIC_VERSION } from '../version.js';
-import { UsageError } from './cli-error.js';
-import { PipelineConfigError, formatDiagnostics } from '../engine/config/load-pipeline.js';
-import { RunUsageError } from '../engine/runner/run-pipeline.js';
-import { WorkspaceLockedError } from '../engine/runner/workspace-lock.js';
+
+/**
+ * Errors that are the user's to fix: printed as their message, exit 2. Matched by name so that `sonic`
+ * does not load the engine before it knows which command runs (startup time).
+ */
+const USER_ERRORS = new Set(['UsageError', 'RunUsageError', 'WorkspaceLockedError', 'StoreError', 'WorkspaceMissingError', 'SchemaVersionError']);
 
 /** Every command the CLI knows; a command whose module is not built in is left out of the help. */
 const COMMANDS: [name: string, summary: string][] = [
@@ -59,15 +61,11 @@ export async function runCli(argv: string[]): Promise<number> {
     const mod = (await import(new URL(`./commands/${cmd}.js`, import.meta.url).href)) as CommandModule;
     return await mod.main(rest);
   } catch (err) {
-    if (err instanceof PipelineConfigError) {
-      process.stderr.write(`${formatDiagnostics(err.diagnostics)}\n`);
+    if (err instanceof Error && err.name === 'PipelineConfigError') {
+      process.stderr.write(`${err.message}\n`); // formatDiagnostics(diagnostics): one file:line:col line each
       return 2;
     }
-    if (err instanceof UsageError || err instanceof RunUsageError || err instanceof WorkspaceLockedError) {
-      process.stderr.write(`sonic ${cmd}: ${err.message}\n`);
-      return 2;
-    }
-    if (err instanceof Error && (err.name === 'UsageError' || err.name === 'StoreError' || err.name === 'WorkspaceMissingError')) {
+    if (err instanceof Error && USER_ERRORS.has(err.name)) {
       process.stderr.write(`sonic ${cmd}: ${err.message}\n`);
       return 2;
     }

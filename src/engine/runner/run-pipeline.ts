@@ -55,7 +55,9 @@ export interface RunPipelineOptions {
 }
 
 /** A user mistake found before anything ran (unknown target, cycle, missing input, impossible resources). */
-export class RunUsageError extends Error {}
+export class RunUsageError extends Error {
+  override readonly name = 'RunUsageError';
+}
 
 const EVENT_POLL_MS = 250;
 
