@@ -9,6 +9,9 @@ import { jobPaths, readJobResult } from './job-files.js';
 
 export const WORKER_PATH = fileURLToPath(new URL('./stage-worker.js', import.meta.url));
 
+/** Node flags the worker inherits (e.g. --enable-source-maps, loaders), minus the test runner's and profilers'. */
+const workerExecArgv = (): string[] => process.execArgv.filter((a) => !/^--(test|inspect|cpu-prof|heap-prof|prof|watch)/.test(a));
+
 interface LocalJob {
   pid: number;
   status: JobStatus;
@@ -33,7 +36,7 @@ export class LocalExecutor implements Executor {
   async submit(job: JobSpec): Promise<JobHandle> {
     const logFd = openSync(job.logPath, 'a');
     const command: string[] =
-      job.kind === 'uses' ? [process.execPath, ...process.execArgv, WORKER_PATH, jobPaths(job.stageRunDir).job] : (job.argv ?? []);
+      job.kind === 'uses' ? [process.execPath, ...workerExecArgv(), WORKER_PATH, jobPaths(job.stageRunDir).job] : (job.argv ?? []);
     const file = command[0];
     const args = command.slice(1);
     if (file === undefined) {

@@ -1,5 +1,5 @@
 // End-to-end tests of the `sonic` CLI on small YAML pipelines: real processes, kill -9, SIGINT, the lock.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,8 +22,26 @@ interface Done {
   stderr: string;
 }
 
+const spawned = new Set<ChildProcess>();
+const strayPids = new Set<number>();
+after(async () => {
+  // a failed assertion must not leave runners or stage processes behind (SIGTERM lets a runner stop its stages)
+  const alive = [...spawned].filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of alive) c.kill('SIGTERM');
+  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.once('close', r)))), new Promise((r) => setTimeout(r, 3000))]);
+  for (const c of alive) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const pid of strayPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function start(cwd: string, args: string[]): { child: ChildProcess; done: Promise<Done> } {
   const child = spawn(NODE, [MAIN, ...args], { cwd, env: { ...process.env, SONIC_STAGE_MODULES: STAGES }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -69,12 +87,21 @@ stages:
 `;
 }
 
-function stageRuns(dir: string): { stageId: string; status: string; runId: number }[] {
+function stageRuns(dir: string): { stageId: string; status: string; runId: number; jobId: string | null }[] {
   const store = openRunStore(join(dir, '.sonic'), { readonly: true });
   try {
-    return store.runs().reverse().flatMap((r) => store.stageRunsOf(r.id).map((s) => ({ stageId: s.stageId, status: s.status, runId: r.id })));
+    return store.runs().reverse().flatMap((r) => store.stageRunsOf(r.id).map((s) => ({ stageId: s.stageId, status: s.status, runId: r.id, jobId: s.jobId })));
   } finally {
     store.close();
+  }
+}
+
+/** Alive and not a zombie (a container's pid 1 may never reap re-parented children). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
@@ -112,14 +139,20 @@ test('kill -9 of the runner mid-stage, then rerun: completed stages reused, the 
     writeFileSync(join(dir, 'p.yaml'), gatedPipeline(dir));
     const first = start(dir, ['run', 'p.yaml', '--jobs', '1', '--no-progress']);
     await until('gate to start', () => gateStarted(dir));
+    await until('gate process recorded', () => stageRuns(dir).some((s) => s.stageId === 'gate' && s.jobId !== null));
+    const orphan = Number(stageRuns(dir).find((s) => s.stageId === 'gate')!.jobId);
+    strayPids.add(orphan);
     assert.ok(stageRuns(dir).some((s) => s.stageId === 'first' && s.status === 'succeeded'));
     first.child.kill('SIGKILL');
     await first.done;
+    assert.ok(running(orphan), 'the stage process outlives the killed runner');
 
     const resumed = start(dir, ['run', 'p.yaml', '--no-progress']);
     let stderr = '';
     resumed.child.stderr!.on('data', (d) => (stderr += d));
     await until('recovery notice', () => stderr.includes('a previous runner died'));
+    assert.ok(!existsSync(join(dir, 'marker')));
+    await until('the orphaned stage process to stop', () => !running(orphan), 2000);
     writeFileSync(join(dir, 'marker'), '');
     const second = await resumed.done;
     assert.equal(second.code, 0, second.stderr);

@@ -291,3 +291,21 @@ test('command stages report metrics through $SONIC_EVENTS; a worker that cannot 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('directory outputs are published, and a modified published copy is restored on a cache hit', async () => {
+  const dir = tempDir();
+  try {
+    const MKDIR = 'const fs=require("fs");const d=process.argv[1];fs.mkdirSync(d+"/sub",{recursive:true});fs.writeFileSync(d+"/a.txt","A");fs.writeFileSync(d+"/sub/b.txt","B")';
+    const dest = join(dir, 'results', 'tree');
+    const p = pipeline(dir, [stage({ id: 'tree', run: [NODE, '-e', MKDIR, '${{ outputs.t }}'], outputs: { t: { path: 'tree/', publish: dest } } })]);
+    const first = await runPipeline(p, options(dir));
+    assert.equal(first.status, 'succeeded', first.stages[0]!.error);
+    assert.equal(readFileSync(join(dest, 'sub', 'b.txt'), 'utf8'), 'B');
+    writeFileSync(join(dest, 'a.txt'), 'edited by hand');
+    const second = await runPipeline(p, options(dir));
+    assert.equal(second.counts.cached, 1);
+    assert.equal(readFileSync(join(dest, 'a.txt'), 'utf8'), 'A');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
