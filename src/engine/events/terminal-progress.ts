@@ -11,6 +11,7 @@ interface Active {
   done?: number;
   total?: number;
   label?: string;
+  lastLog?: string;
 }
 
 const SYMBOL: Record<string, string> = { succeeded: '✓', failed: '✗', cached: '=', skipped: '-', interrupted: '!' };
@@ -86,7 +87,8 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
     const now = Date.now();
     const cols = Math.max(40, (out as NodeJS.WriteStream).columns || 100);
     const lines = [...active.values()].map((a) => {
-      const p = a.total !== undefined ? ` ${bar(a.done ?? 0, a.total)}${a.label ? ` ${a.label}` : ''}` : '';
+      const p =
+        a.total !== undefined ? ` ${bar(a.done ?? 0, a.total)}${a.label ? ` ${a.label}` : ''}` : a.lastLog ? `  ${a.lastLog.replace(/\s+/g, ' ')}` : '';
       return `  ⠿ ${a.stageId}${p} ${formatDuration(now - a.startedAt)}`.slice(0, cols - 1);
     });
     lines.push(`  ${finished}/${total} stages done, ${active.size} running, ${formatDuration(now - runStart)}`);
@@ -105,6 +107,11 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
         case 'stage-started':
           active.set(e.stageId, { stageId: e.stageId, startedAt: e.t });
           break;
+        case 'stage-log': {
+          const a = active.get(e.stageId);
+          if (a) a.lastLog = e.message;
+          return;
+        }
         case 'stage-progress': {
           const a = active.get(e.stageId);
           if (a) Object.assign(a, { done: e.done, total: e.total, label: e.label });
