@@ -1,0 +1,31 @@
+// A job that outruns its time limit ends as `timeout`. Slurm's smallest limit is one minute and slurmctld
+// checks limits about every 30 s, so this test takes 60-95 s; it lives in its own file so the test runner
+// overlaps it with the others. The job only sleeps.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SlurmExecutor } from '../../../src/engine/exec/slurm/slurm-executor.js';
+import { PROTOCOL_WORKER, requireSlurm, runJob } from './slurm-test-env.js';
+
+test('a job over its time limit ends as timeout', { timeout: 150_000 }, async (t) => {
+  if (!requireSlurm(t)) return;
+  const root = mkdtempSync(join(tmpdir(), 'sonic-slurm-timeout-'));
+  try {
+    const ex = new SlurmExecutor({ workerPath: PROTOCOL_WORKER, pollIntervalMs: 1000, timeLimit: '1' });
+    const handle = await ex.submit(runJob(root, 'sleepy', ['sleep', '600']));
+    const started = Date.now();
+    let s = await ex.poll(handle);
+    while (s.state === 'queued' || s.state === 'running') {
+      assert.ok(Date.now() - started < 140_000, `still ${s.state} after 140 s`);
+      await new Promise((r) => setTimeout(r, 1000));
+      s = await ex.poll(handle);
+    }
+    assert.equal(s.state, 'timeout', s.message);
+    assert.match(s.message ?? '', /slurm: TIMEOUT/);
+    assert.ok(Date.now() - started >= 55_000, 'ended before its one-minute limit');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
