@@ -34,5 +34,7 @@ export interface Executor {
   cancel(handle: JobHandle): Promise<void>;
   /** Rebuild a handle for a job recorded by an earlier (killed) runner, if the executor can re-attach. */
   reattach?(jobId: string, stageRunDir: string): JobHandle | undefined;
+  /** Optional: resolve when the job ends (saves polling); executors that can only poll omit it. */
+  wait?(handle: JobHandle): Promise<JobStatus>;
   close?(): Promise<void>;
 }
