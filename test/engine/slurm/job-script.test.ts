@@ -114,7 +114,7 @@ test('a hostile stage id, run dir and env value reach the worker verbatim and ex
     assert.equal(existsSync(join(root, 'pwned')), false, 'the script executed part of a user string');
     assert.equal(existsSync(join(stageRunDir, 'pwned')), false, 'the script executed part of a user string');
     const seen = JSON.parse(readFileSync(out, 'utf8')) as { argv: string[]; env: string; cwd: string };
-    assert.deepEqual(seen.argv, [opts.workerPath, stageRunDir]);
+    assert.deepEqual(seen.argv, [opts.workerPath, join(stageRunDir, 'job.json')]);
     assert.equal(seen.env, hostile);
     assert.equal(seen.cwd, stageRunDir);
     // The stage id appears only in the sanitised job name and a comment line.

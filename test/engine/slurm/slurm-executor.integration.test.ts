@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Executor, JobHandle, JobStatus } from '../../../src/engine/exec/executor.js';
 import { SlurmExecutor, type SlurmExecutorSettings } from '../../../src/engine/exec/slurm/slurm-executor.js';
-import { PROTOCOL_WORKER, requireSlurm, runJob } from './slurm-test-env.js';
+import { requireSlurm, runJob } from './slurm-test-env.js';
 
 let root = '';
 before(() => {
@@ -18,7 +18,7 @@ after(() => {
 });
 
 function executor(extra: SlurmExecutorSettings = {}): SlurmExecutor {
-  return new SlurmExecutor({ workerPath: PROTOCOL_WORKER, pollIntervalMs: 300, resultGraceMs: 1000, ...extra });
+  return new SlurmExecutor({ pollIntervalMs: 300, resultGraceMs: 1000, ...extra });
 }
 
 async function waitFor(ex: Executor, handle: JobHandle, done: (s: JobStatus) => boolean, timeoutMs = 30_000): Promise<JobStatus> {
@@ -35,7 +35,11 @@ const ended = (s: JobStatus) => s.state !== 'queued' && s.state !== 'running';
 test('a run job succeeds through sbatch and the worker; files land in the stage run dir', async (t) => {
   if (!requireSlurm(t)) return;
   const ex = executor();
-  const job = runJob(root, 'hello', ['sh', '-c', 'echo "on $(hostname)"; echo 42 > ../out/answer.txt']);
+  const job = runJob(root, 'hello', [
+    'sh',
+    '-c',
+    'echo "on $(hostname)"; echo 42 > out/answer.txt; echo \'{"t":1,"type":"metric","name":"answer","value":42}\' >> "$SONIC_EVENTS"',
+  ]);
   const handle = await ex.submit(job);
   assert.match(handle.jobId, /^\d+$/);
   assert.equal(handle.executor, 'slurm');
@@ -45,7 +49,7 @@ test('a run job succeeds through sbatch and the worker; files land in the stage 
   assert.match(s.message ?? '', /slurm: COMPLETED/);
   assert.equal(readFileSync(join(job.stageRunDir, 'out', 'answer.txt'), 'utf8'), '42\n');
   assert.match(readFileSync(job.logPath, 'utf8'), /^on \S+/m);
-  assert.match(readFileSync(join(job.stageRunDir, 'events.jsonl'), 'utf8'), /"type":"log"/);
+  assert.match(readFileSync(join(job.stageRunDir, 'events.jsonl'), 'utf8'), /"name":"answer","value":42/);
   assert.match(readFileSync(join(job.stageRunDir, 'job.sbatch'), 'utf8'), /^#SBATCH --job-name=sonic-hello$/m);
 });
 
@@ -56,7 +60,7 @@ test('a failing job is failed, with its exit code and the Slurm state', async (t
   const s = await waitFor(ex, handle, ended);
   assert.equal(s.state, 'failed');
   assert.equal(s.exitCode, 3);
-  assert.match(s.message ?? '', /exit code 3 \[slurm: FAILED/);
+  assert.match(s.message ?? '', /command exited with code 3 \[slurm: FAILED/);
 });
 
 test('a job whose worker never starts fails and points at the missing result.json', async (t) => {
@@ -86,7 +90,7 @@ test('a queued job is reported queued with its reason, and cancel ends it as can
 test('a new executor instance re-attaches to a running job and sees it finish', async (t) => {
   if (!requireSlurm(t)) return;
   const first = executor();
-  const job = runJob(root, 'long', ['sh', '-c', 'sleep 3; echo finished > ../out/done.txt']);
+  const job = runJob(root, 'long', ['sh', '-c', 'sleep 3; echo finished > out/done.txt']);
   const submitted = await first.submit(job);
   await waitFor(first, submitted, (s) => s.state === 'running');
 

@@ -32,7 +32,7 @@ function fakeSlurm(root: string): FakeSlurm {
     dir,
     set: (file, text) => writeFileSync(join(dir, `${file}.txt`), text),
     calls: (cmd) => (existsSync(join(dir, `${cmd}.calls`)) ? readFileSync(join(dir, `${cmd}.calls`), 'utf8').trim().split('\n') : []),
-    executor: (extra = {}) => new SlurmExecutor({ workerPath: '/w/worker.js', nodePath: '/n/node', commands, ...extra }),
+    executor: (extra = {}) => new SlurmExecutor({ workerPath: '/w/worker.js', nodePath: '/n/node', nodeArgs: [], commands, ...extra }),
   };
 }
 
@@ -48,7 +48,7 @@ test('submit writes job.sbatch, calls sbatch --parsable and parses `ID;cluster`'
     for (const line of ['#SBATCH --cpus-per-task=2', '#SBATCH --mem=512M', '#SBATCH --gres=gpu:1', '#SBATCH --time=10', '#SBATCH --partition=gpu']) {
       assert.ok(script.includes(`${line}\n`), line);
     }
-    assert.ok(script.endsWith(`exec /n/node /w/worker.js ${job.stageRunDir}\n`), script);
+    assert.ok(script.endsWith(`exec /n/node /w/worker.js ${join(job.stageRunDir, 'job.json')}\n`), script);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -2,12 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import type { JobSpec } from '../../../src/engine/exec/executor.js';
 import type { JobFile } from '../../../src/engine/exec/job-protocol.js';
-
-export const PROTOCOL_WORKER = fileURLToPath(new URL('./fixtures/protocol-worker.js', import.meta.url));
 
 /** Why Slurm cannot run jobs here, or undefined when a node of the default partition is idle or mixed. */
 export function slurmMissing(): string | undefined {
@@ -35,6 +32,7 @@ export function runJob(root: string, stageId: string, argv: string[], extra: Par
   const stageRunDir = mkdtempSync(join(root, 'stage-'));
   mkdirSync(join(stageRunDir, 'out'));
   mkdirSync(join(stageRunDir, 'work'));
+  const env = { SONIC_EVENTS: join(stageRunDir, 'events.jsonl'), SONIC_STAGE_RUN_DIR: stageRunDir };
   const job: JobFile = {
     protocol: 1,
     stageId,
@@ -46,7 +44,7 @@ export function runJob(root: string, stageId: string, argv: string[], extra: Par
     outputs: {},
     workDir: join(stageRunDir, 'work'),
     gpus: [],
-    env: {},
+    env,
     tags: {},
   };
   writeFileSync(join(stageRunDir, 'job.json'), JSON.stringify(job, null, 2));
@@ -55,7 +53,7 @@ export function runJob(root: string, stageId: string, argv: string[], extra: Par
     stageRunDir,
     kind: 'run',
     argv,
-    env: {},
+    env,
     resources: { cpu: 1, memoryMB: 100, gpu: 0 },
     gpus: [],
     logPath: join(stageRunDir, 'log.txt'),

@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SlurmExecutor } from '../../../src/engine/exec/slurm/slurm-executor.js';
-import { PROTOCOL_WORKER, requireSlurm, runJob } from './slurm-test-env.js';
+import { requireSlurm, runJob } from './slurm-test-env.js';
 
 test('a job over its time limit ends as timeout', { timeout: 150_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const root = mkdtempSync(join(tmpdir(), 'sonic-slurm-timeout-'));
   try {
-    const ex = new SlurmExecutor({ workerPath: PROTOCOL_WORKER, pollIntervalMs: 1000, timeLimit: '1' });
+    const ex = new SlurmExecutor({ pollIntervalMs: 1000, timeLimit: '1' });
     const handle = await ex.submit(runJob(root, 'sleepy', ['sleep', '600']));
     const started = Date.now();
     let s = await ex.poll(handle);

@@ -1,7 +1,8 @@
 // The batch script for one stage job. Its body only changes directory and execs the same stage worker the
-// local executor runs; everything the stage needs travels in <stageRunDir>/job.json. Every value that can
+// local executor runs (`node stage-worker.js <stageRunDir>/job.json`); everything the stage needs travels in <stageRunDir>/job.json. Every value that can
 // come from a user (paths, env values, extra sbatch flags) is quoted here, never pasted raw into the
 // script: the shell never expands anything a pipeline author wrote.
+import { join } from 'node:path';
 import type { JobSpec } from '../executor.js';
 
 export interface JobScriptOptions {
@@ -92,7 +93,7 @@ export function renderJobScript(job: JobSpec, opts: JobScriptOptions): string {
     out.push(`export ${name}=${shellQuote(value)}`);
   }
   out.push(`cd -- ${shellQuote(job.stageRunDir)} || exit 1`);
-  const argv = [opts.nodePath, ...opts.nodeArgs, opts.workerPath, job.stageRunDir];
+  const argv = [opts.nodePath, ...opts.nodeArgs, opts.workerPath, join(job.stageRunDir, 'job.json')];
   out.push(`exec ${argv.map(shellQuote).join(' ')}`);
   return out.join('\n') + '\n';
 }

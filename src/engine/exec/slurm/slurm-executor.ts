@@ -1,11 +1,11 @@
 // Runs stage jobs as Slurm batch jobs. The compute nodes must see the workspace at the same path (a shared
-// filesystem) and have Node: each job execs the same stage worker as the local executor, which reads
-// <stageRunDir>/job.json and writes events.jsonl and result.json there.
+// filesystem) and have Node: each job execs the same stage worker as the local executor (for `uses` and
+// `run` stages alike), which reads <stageRunDir>/job.json and writes events.jsonl and result.json there.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Executor, JobHandle, JobSpec, JobStatus } from '../executor.js';
+import { WORKER_PATH } from '../local-executor.js';
 import type { JobResult } from '../job-protocol.js';
 import { renderJobScript, type JobScriptOptions } from './job-script.js';
 import { DEFAULT_SLURM_COMMANDS, parseSbatchParsable, runCommand, type SlurmCommandNames } from './slurm-cli.js';
@@ -25,14 +25,13 @@ export interface SlurmExecutorSettings {
    */
   resultGraceMs?: number;
   nodePath?: string; // node on the compute nodes; default: this process's node
-  nodeArgs?: string[];
+  nodeArgs?: string[]; // default: this process's node flags (as the local executor)
   workerPath?: string; // default: the compiled stage-worker.js next to the executors
   commands?: Partial<SlurmCommandNames>;
 }
 
 export const SLURM_EXECUTOR_NAME = 'slurm';
 
-const DEFAULT_WORKER_PATH = fileURLToPath(new URL('../stage-worker.js', import.meta.url));
 
 interface Tracked {
   submittedAt?: number; // set when this instance submitted the job (not for re-attached handles)
@@ -54,8 +53,8 @@ export class SlurmExecutor implements Executor {
     this.commands = { ...DEFAULT_SLURM_COMMANDS, ...settings.commands };
     this.scriptOptions = {
       nodePath: settings.nodePath ?? process.execPath,
-      nodeArgs: settings.nodeArgs ?? [],
-      workerPath: settings.workerPath ?? DEFAULT_WORKER_PATH,
+      nodeArgs: settings.nodeArgs ?? process.execArgv,
+      workerPath: settings.workerPath ?? WORKER_PATH,
       partition: settings.partition,
       account: settings.account,
       timeLimit: settings.timeLimit,
