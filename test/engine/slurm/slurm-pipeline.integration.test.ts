@@ -3,13 +3,16 @@
 // local executor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runPipeline, type RunPipelineOptions } from '../../../src/engine/runner/run-pipeline.js';
 import { openRunStore } from '../../../src/engine/store/run-store.js';
 import type { Pipeline } from '../../../src/engine/config/pipeline-model.js';
 import { SlurmExecutor } from '../../../src/engine/exec/slurm/slurm-executor.js';
+import { LocalExecutor } from '../../../src/engine/exec/local-executor.js';
+import { ExecutorRouter } from '../../../src/engine/exec/slurm/executor-router.js';
+import { loadExecutorConfig } from '../../../src/engine/exec/slurm/slurm-settings.js';
 import { catalogOf, out, outs, pipeline, stage, TRIVIAL_STAGES_MODULE } from '../runner/fixtures/pipeline-builder.js';
 import { requireSlurm } from './slurm-test-env.js';
 
@@ -82,5 +85,28 @@ test('a diamond pipeline through Slurm records the same outputs, metrics and art
   } finally {
     rmSync(slurmDir, { recursive: true, force: true });
     rmSync(localDir, { recursive: true, force: true });
+  }
+});
+
+test('per-stage executor choice from sonic.config.yaml: only the chosen stages become Slurm jobs', { timeout: 120_000 }, async (t) => {
+  if (!requireSlurm(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'sonic-routed-pipeline-'));
+  try {
+    writeFileSync(join(dir, 'sonic.config.yaml'), 'executor:\n  default: local\n  slurm:\n    pollIntervalMs: 300\n  stages:\n    b: slurm\n    "?": local\n    c: slurm\n');
+    const config = loadExecutorConfig(dir);
+    const p = diamond(dir);
+    const router = new ExecutorRouter({
+      config,
+      executors: { local: new LocalExecutor(), slurm: new SlurmExecutor(config.slurm) },
+      stages: p.stages,
+      waitPollMs: 200,
+    });
+    const summary = await runPipeline(p, options(dir, { executor: router }));
+    assert.equal(summary.status, 'succeeded', JSON.stringify(summary.stages.map((s) => [s.stageId, s.status, s.error])));
+    assert.equal(readFileSync(join(dir, 'results', 'total.txt'), 'utf8'), '18');
+    const viaSlurm = summary.stages.filter((s) => existsSync(join(dirname(s.logPath!), 'job.sbatch'))).map((s) => s.stageId);
+    assert.deepEqual(viaSlurm.sort(), ['b', 'c']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
