@@ -112,6 +112,22 @@ test('a job Slurm reports ended waits up to resultGraceMs for result.json', asyn
   }
 });
 
+test('a job squeue missed but scontrol still runs is running, not ended', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sonic-fake-slurm-'));
+  try {
+    const fake = fakeSlurm(root);
+    const ex = fake.executor({ pollIntervalMs: 1, resultGraceMs: 0 });
+    const h = ex.reattach('83', runJob(root, 'g', ['true']).stageRunDir)!;
+    fake.set('squeue', '');
+    fake.set('scontrol', 'JobId=83 JobState=RUNNING Reason=None ExitCode=0:0');
+    assert.deepEqual(await ex.poll(h), { state: 'running', message: 'slurm: RUNNING' });
+    fake.set('scontrol', 'JobId=83 JobState=CANCELLED Reason=None ExitCode=0:15');
+    assert.equal((await ex.poll(h)).state, 'cancelled');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a failing squeue is an error, not a state', async () => {
   const snap = new QueueSnapshot(1000, async () => ({ ok: false, exitCode: 1, stdout: '', stderr: 'squeue: error: Unable to contact slurm controller' }));
   await assert.rejects(snap.get(), /squeue failed \(exit 1\): squeue: error: Unable to contact/);

@@ -34,7 +34,7 @@ export const SLURM_EXECUTOR_NAME = 'slurm';
 
 
 interface Tracked {
-  submittedAt?: number; // set when this instance submitted the job (not for re-attached handles)
+  submittedAt?: number; // when sbatch returned, if this instance submitted the job (not for re-attached handles)
   endInfo?: SlurmJobInfo; // Slurm's final word on the job
   endSeenAt?: number; // first time Slurm reported the job as ended while result.json was missing
   final?: JobStatus;
@@ -75,8 +75,9 @@ export class SlurmExecutor implements Executor {
     const scriptPath = join(job.stageRunDir, 'job.sbatch');
     writeFileSync(scriptPath, renderJobScript(job, this.scriptOptions), { mode: 0o755 });
     mkdirSync(dirname(job.logPath), { recursive: true });
-    const submittedAt = Date.now();
     const r = await runCommand(this.commands.sbatch, ['--parsable', scriptPath], job.stageRunDir);
+    // Taken after sbatch returned: only a squeue call started later is sure to list the job.
+    const submittedAt = Date.now();
     const jobId = r.ok ? parseSbatchParsable(r.stdout) : undefined;
     if (jobId === undefined) {
       const why = (r.stderr || r.stdout).trim() || `exit code ${r.exitCode ?? 'none'}`;
@@ -97,8 +98,10 @@ export class SlurmExecutor implements Executor {
     }
 
     // squeue gives the final state but no exit code; sacct or scontrol give both.
-    tracked.endInfo ??= (await this.endedJobInfo(handle.jobId)) ?? listed;
-    const info = tracked.endInfo;
+    const info = tracked.endInfo ?? (await this.endedJobInfo(handle.jobId)) ?? listed;
+    // scontrol can know a job the snapshot missed (e.g. one submitted by another process meanwhile).
+    if (info !== undefined && isActiveState(info.state)) return activeStatus(info);
+    tracked.endInfo = info;
     const result = readResult(handle.stageRunDir);
     const status = finalStatus(info, result);
     const workerVerdictMissing = result === undefined && (info === undefined || info.state === 'COMPLETED' || info.state === 'FAILED');
