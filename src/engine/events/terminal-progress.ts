@@ -33,7 +33,7 @@ function finishedLine(e: Extract<RunEvent, { type: 'stage-finished' }>): string 
   const sym = SYMBOL[e.status] ?? '?';
   const dur = e.durationMs !== null ? ` ${formatDuration(e.durationMs)}` : '';
   let line = `${sym} ${e.stageId} ${e.status}${dur}`;
-  if (e.status === 'cached' || e.status === 'skipped') line += ` (${e.reason})`;
+  if (e.status === 'skipped') line += ` (${e.reason})`;
   if (e.status === 'failed' || e.status === 'interrupted') {
     if (e.error) line += `: ${e.error}`;
     if (e.willRetry) line += ' (retrying)';
@@ -47,14 +47,28 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
   stop(): void;
 } {
   if (mode === 'none') return { listener: () => {}, stop: () => {} };
-  const write = (s: string) => void out.write(s);
+  const rawWrite = (s: string) => void out.write(s);
+  // cache hits arrive in one burst: they are folded into a single line
+  const cached: string[] = [];
+  const flushCached = (): void => {
+    if (cached.length === 0) return;
+    const shown = cached.slice(0, 5).join(', ');
+    rawWrite(`= ${cached.length} stage${cached.length === 1 ? '' : 's'} cached: ${shown}${cached.length > 5 ? `, … (+${cached.length - 5})` : ''}\n`);
+    cached.length = 0;
+  };
+  const write = (s: string): void => {
+    flushCached();
+    rawWrite(s);
+  };
   if (mode === 'plain') {
     return {
       listener: (e) => {
-        if (e.type === 'stage-started') write(`> ${e.stageId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length ? ` [gpus ${e.gpus.join(',')}]` : ''}\n`);
+        if (e.type === 'stage-finished' && e.status === 'cached') cached.push(e.stageId);
+        else if (e.type === 'stage-started') write(`> ${e.stageId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length ? ` [gpus ${e.gpus.join(',')}]` : ''}\n`);
         else if (e.type === 'stage-finished') write(`${finishedLine(e)}\n`);
+        else if (e.type === 'run-finished') flushCached();
       },
-      stop: () => {},
+      stop: flushCached,
     };
   }
 
@@ -64,13 +78,13 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
   let finished = 0;
   let runStart = Date.now();
   const clear = (): void => {
-    if (drawnLines > 0) write(`\x1b[${drawnLines}A\x1b[0J`);
+    if (drawnLines > 0) rawWrite(`\x1b[${drawnLines}A\x1b[0J`);
     drawnLines = 0;
   };
   const draw = (): void => {
     clear();
     const now = Date.now();
-    const cols = (out as NodeJS.WriteStream).columns ?? 100;
+    const cols = Math.max(40, (out as NodeJS.WriteStream).columns || 100);
     const lines = [...active.values()].map((a) => {
       const p = a.total !== undefined ? ` ${bar(a.done ?? 0, a.total)}${a.label ? ` ${a.label}` : ''}` : '';
       return `  ⠿ ${a.stageId}${p} ${formatDuration(now - a.startedAt)}`.slice(0, cols - 1);
@@ -102,11 +116,13 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
             active.delete(e.stageId);
             finished += 1;
           }
-          write(`${finishedLine(e)}\n`);
+          if (e.status === 'cached') cached.push(e.stageId);
+          else write(`${finishedLine(e)}\n`);
           break;
         case 'run-finished':
           clearInterval(timer);
           clear();
+          flushCached();
           return;
         default:
           return;
@@ -116,6 +132,7 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
     stop: () => {
       clearInterval(timer);
       clear();
+      flushCached();
     },
   };
 }

@@ -60,7 +60,7 @@ export class LocalExecutor implements Executor {
       done: undefined as unknown as Promise<JobStatus>,
     };
     entry.done = child.then((result) => {
-      const r = result as { exitCode?: number; signal?: string; failed?: boolean; shortMessage?: string };
+      const r = result as { exitCode?: number; signal?: string; failed?: boolean; shortMessage?: string; cause?: { code?: string } };
       closeSync(logFd);
       let status: JobStatus;
       if (job.kind === 'uses') {
@@ -74,8 +74,13 @@ export class LocalExecutor implements Executor {
       } else if (entry.cancelled) status = { state: 'interrupted', exitCode: r.exitCode ?? null, message: 'interrupted' };
       else if (r.exitCode === 0) status = { state: 'succeeded', exitCode: 0 };
       else {
-        const spawnError = r.failed && r.exitCode === undefined && !r.signal ? `: ${r.shortMessage}` : '';
-        status = { state: 'failed', exitCode: r.exitCode ?? null, message: `command ${describeExit(r)}${spawnError}` };
+        const notStarted = r.failed && r.exitCode === undefined && !r.signal;
+        const why = r.cause?.code === 'ENOENT' ? 'not found' : r.cause?.code === 'EACCES' ? 'not executable' : (r.shortMessage ?? '').split('\n')[0];
+        status = {
+          state: 'failed',
+          exitCode: r.exitCode ?? null,
+          message: notStarted ? `could not start ${file}: ${why}` : `command ${describeExit(r)}`,
+        };
       }
       entry.status = status;
       return status;

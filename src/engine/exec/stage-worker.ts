@@ -2,7 +2,8 @@
 // `node stage-worker.js <job.json>`. Imports the stage modules named
 // in the job, runs the stage with a StageContext that appends to events.jsonl, and writes result.json
 // atomically. stdout/stderr are the stage's log (the executor points them at log.txt).
-import { isAbsolute } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StageContext, StageDefinition, StageModuleExports } from '../stage/stage-definition.js';
 import { appendStageEvent, jobPaths, readJobFile, writeJobResult } from './job-files.js';
@@ -63,7 +64,7 @@ function makeContext(job: JobFile, stageRunDir: string, params: unknown, signal:
 async function runJob(jobPath: string): Promise<number> {
   const started = Date.now();
   const job = readJobFile(jobPath);
-  const stageRunDir = jobPath.slice(0, -'/job.json'.length);
+  const stageRunDir = dirname(jobPath);
   const finish = (status: JobResult['status'], exitCode: number, error?: string): number => {
     writeJobResult(stageRunDir, { status, exitCode, durationMs: Date.now() - started, ...(error ? { error } : {}) });
     return exitCode;
@@ -77,7 +78,13 @@ async function runJob(jobPath: string): Promise<number> {
     const verdict = await runCommandJob(job, stageRunDir, controller.signal);
     return finish(verdict.status, verdict.exitCode ?? 1, verdict.error);
   }
-  const def = job.uses ? await findStage(job.stageModules, job.uses) : undefined;
+  let def: StageDefinition | undefined;
+  try {
+    def = job.uses ? await findStage(job.stageModules, job.uses) : undefined;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return finish('failed', 1, `cannot load stage modules: ${err instanceof Error ? err.message : String(err)}`);
+  }
   if (!def) return finish('failed', 1, `unknown stage "${job.uses}" (modules: ${job.stageModules.join(', ') || 'none'})`);
   const parsed = def.params.safeParse(job.params);
   if (!parsed.success) return finish('failed', 1, `invalid params for ${def.name}: ${parsed.error.message}`);
@@ -93,8 +100,16 @@ async function runJob(jobPath: string): Promise<number> {
   return finish('succeeded', 0);
 }
 
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
 const jobArg = process.argv[2];
-if (jobArg && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (jobArg && invokedDirectly()) {
   runJob(jobArg).then(
     (code) => process.exit(code),
     (err) => {

@@ -27,7 +27,21 @@ export interface PlannedStage {
   reusedFrom?: StageRunRecord; // the succeeded stage run whose outputs a cached stage reuses
   reusedArtifacts?: ArtifactRecord[];
   deps: string[];
+  /**
+   * Run stages that rerun for a reason outside their fingerprint (forced, cache disabled, outputs gone):
+   * the output hashes of the earlier successful run with the same fingerprint, if any. After the rerun the
+   * runner compares against them to tell whether the outputs changed.
+   */
+  priorOutputHashes?: Record<string, string>;
+  /**
+   * Cached stages that read outputs of such a rerunning stage (directly or through another tentative
+   * stage): they stay cached only if those outputs come out unchanged; otherwise they rerun.
+   */
+  tentativeOn?: string[];
 }
+
+/** Reasons to run that the fingerprint does not capture: dependents are re-checked on the actual outputs. */
+export const RERUN_OUTSIDE_FINGERPRINT: readonly PlanReasonKind[] = ['forced', 'cache-disabled', 'outputs-missing'];
 
 export interface Plan {
   graph: StageGraph;
@@ -56,7 +70,24 @@ export async function planPipeline(pipeline: Pipeline, opts: PlanOptions): Promi
     hashes.set(id, fingerprint.hash);
     planned.push({ ...decide(stage, fingerprint, forced.has(id), opts.store), deps: graph.deps.get(id) ?? [] });
   }
+  markTentative(planned);
   return { graph, stages: planned };
+}
+
+function markTentative(planned: PlannedStage[]): void {
+  const byId = new Map(planned.map((p) => [p.stage.id, p]));
+  for (const p of planned) {
+    if (p.decision !== 'cached') continue;
+    const on = p.deps.filter((d) => {
+      const dep = byId.get(d);
+      if (!dep) return false;
+      return (dep.decision === 'run' && RERUN_OUTSIDE_FINGERPRINT.includes(dep.reasonKind)) || (dep.tentativeOn?.length ?? 0) > 0;
+    });
+    if (on.length > 0) {
+      p.tentativeOn = on;
+      p.reason = `${p.reason}, unless the outputs of ${on.join(', ')} change`;
+    }
+  }
 }
 
 function decide(
@@ -66,9 +97,11 @@ function decide(
   store: PlanStore,
 ): Omit<PlannedStage, 'deps'> {
   const base = { stage, fingerprint };
-  if (forced) return { ...base, decision: 'run', reasonKind: 'forced', reason: 'forced (--force)' };
-  if (!stage.cache) return { ...base, decision: 'run', reasonKind: 'cache-disabled', reason: 'cache disabled (cache: false)' };
   const hit = store.findSucceededByFingerprint(fingerprint.hash);
+  const prior = (): { priorOutputHashes?: Record<string, string> } =>
+    hit ? { priorOutputHashes: Object.fromEntries(store.artifactsOf(hit.id).map((a) => [a.name, a.hash])) } : {};
+  if (forced) return { ...base, decision: 'run', reasonKind: 'forced', reason: 'forced (--force)', ...prior() };
+  if (!stage.cache) return { ...base, decision: 'run', reasonKind: 'cache-disabled', reason: 'cache disabled (cache: false)', ...prior() };
   if (hit) {
     const artifacts = store.artifactsOf(hit.id);
     const missing = artifacts.filter((a) => !existsSync(a.objectPath)).map((a) => a.name);
@@ -77,7 +110,7 @@ function decide(
       return { ...base, decision: 'cached', reasonKind: 'cached', reason: `cached (stage run ${hit.id} of run ${hit.runId})`, reusedFrom: hit, reusedArtifacts: artifacts };
     }
     const names = [...missing, ...undeclared].join(', ');
-    return { ...base, decision: 'run', reasonKind: 'outputs-missing', reason: `cached outputs missing from the object store: ${names}` };
+    return { ...base, decision: 'run', reasonKind: 'outputs-missing', reason: `cached outputs missing from the object store: ${names}`, ...prior() };
   }
   const last = store.lastSucceeded(stage.id);
   if (!last) return { ...base, decision: 'run', reasonKind: 'never-ran', reason: 'never ran' };

@@ -1,5 +1,6 @@
 // The orchestrator: plan, lock, record, schedule under resource budgets, execute, commit, publish.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
@@ -7,7 +8,8 @@ import type { Pipeline } from '../config/pipeline-model.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, NewArtifact, StageRunRecord } from '../store/store-api.js';
 import { DB_FILE_NAME, openRunStore, type SqliteRunStore } from '../store/run-store.js';
-import { ObjectStore, hashPath } from '../store/object-store.js';
+import { hashPath, type ObjectStore } from '../store/object-store.js';
+import { openWorkspace } from '../store/workspace.js';
 import { planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
 import { PipelineGraphError } from '../graph/dag.js';
 import { UnknownTargetError } from '../graph/targets.js';
@@ -49,10 +51,13 @@ export interface RunPipelineOptions {
   retryBaseDelayMs?: number; // first retry delay, doubled each attempt (default 1000)
   onEvent?: RunEventListener; // extra event subscriber
   notice?: (message: string) => void; // non-fatal notices (stale lock taken over, recovered runs)
+  checkResources?: boolean; // dry run only: false skips the budget check (default true)
 }
 
 /** A user mistake found before anything ran (unknown target, cycle, missing input, impossible resources). */
-export class RunUsageError extends Error {}
+export class RunUsageError extends Error {
+  override readonly name = 'RunUsageError';
+}
 
 const EVENT_POLL_MS = 250;
 
@@ -73,7 +78,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
     try {
       const recovered = recoverDeadRuns(store);
       if (recovered.interruptedStageRuns.length > 0) {
-        notice(`sonic: a previous runner died; marked interrupted: ${recovered.interruptedStageRuns.join(', ')}`);
+        const killed = recovered.killedOrphans.length ? `; stopped its orphaned stage process${recovered.killedOrphans.length > 1 ? 'es' : ''} ${recovered.killedOrphans.join(', ')}` : '';
+        notice(`sonic: a previous runner died; marked interrupted: ${recovered.interruptedStageRuns.join(', ')}${killed}`);
       }
       const plan = await makePlan(pipeline, options, store, store);
       const execution = new RunExecution(pipeline, ws, store, plan, options);
@@ -136,7 +142,7 @@ async function dryRun(pipeline: Pipeline, ws: string, options: RunPipelineOption
       ? { cachedFileHash: (...a) => store.cachedFileHash(...a), rememberFileHash: () => {} }
       : EMPTY_STORE;
     const plan = await makePlan(pipeline, options, store ?? EMPTY_STORE, statCache);
-    budgetPool(options, plan);
+    if (options.checkResources !== false) budgetPool(options, plan);
     const bus = new RunEventBus();
     if (options.onEvent) bus.subscribe(options.onEvent);
     for (const p of plan) {
@@ -157,6 +163,8 @@ class RunExecution {
   private readonly results = new Map<string, StageSummary>();
   private readonly outputs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, JobHandle>();
+  /** stage id -> whether its outputs differ from its earlier run with the same fingerprint (see plan.ts) */
+  private readonly outputChanged = new Map<string, boolean>();
   private readonly cancel = new AbortController();
   private abortReason: 'interrupted' | 'fail-fast' | undefined;
   private runId = 0;
@@ -170,7 +178,7 @@ class RunExecution {
     private readonly plan: PlannedStage[],
     private readonly options: RunPipelineOptions,
   ) {
-    this.objects = new ObjectStore(join(ws, 'objects'));
+    this.objects = openWorkspace(ws).objects;
     this.executor = options.executor ?? new LocalExecutor({ ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
   }
 
@@ -200,12 +208,13 @@ class RunExecution {
       for (const p of this.plan) {
         this.emit({ type: 'stage-planned', t: Date.now(), stageId: p.stage.id, decision: p.decision, reason: p.reason, fingerprint: p.fingerprint.hash });
       }
-      await this.recordCached();
+      await this.recordCached(this.plan.filter((p) => p.decision === 'cached' && !p.tentativeOn?.length));
       await this.schedule();
       const stages = this.plan.map((p) => this.results.get(p.stage.id)!);
       status = this.abortReason === 'interrupted' ? 'interrupted' : stages.some((s) => s.status !== 'succeeded' && s.status !== 'cached') ? 'failed' : 'succeeded';
       return this.summary(status, stages);
     } finally {
+      for (const handle of this.running.values()) await this.executor.cancel(handle).catch(() => {});
       this.options.signal?.removeEventListener('abort', onAbort);
       this.store.finishRun(run.id, status);
       const counts = emptyCounts();
@@ -258,8 +267,7 @@ class RunExecution {
   }
 
   /** Cached stages: one transaction for all their rows, then publish restores. */
-  private async recordCached(): Promise<void> {
-    const cached = this.plan.filter((p) => p.decision === 'cached');
+  private async recordCached(cached: PlannedStage[]): Promise<void> {
     if (cached.length === 0) return;
     const now = new Date().toISOString();
     const insertAll = () =>
@@ -281,6 +289,7 @@ class RunExecution {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
       this.outputs.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath])));
+      this.outputChanged.set(p.stage.id, false);
       let error: string | undefined;
       try {
         await this.publish(p, artifacts);
@@ -302,6 +311,27 @@ class RunExecution {
       this.results.set(p.stage.id, summary);
       this.emit({ type: 'stage-finished', t: Date.now(), stageId: p.stage.id, stageRunId: rec.id, status: 'cached', reason: p.reason, durationMs: null, logPath: rec.logPath, ...(error ? { error } : {}) });
     }
+  }
+
+  /**
+   * A tentatively cached stage once its upstream reruns are done: still cached when their outputs came
+   * out identical, else run (its fingerprint is unchanged, but the content it would read is not).
+   */
+  private async resolveTentative(p: PlannedStage): Promise<StageSummary> {
+    const changed = (p.tentativeOn ?? []).filter((d) => this.outputChanged.get(d) !== false);
+    if (changed.length === 0) {
+      const settled = { ...p, reason: p.reason.replace(/, unless the outputs of .* change$/, '') };
+      await this.recordCached([settled]);
+      return this.results.get(p.stage.id)!;
+    }
+    const rerun: PlannedStage = {
+      ...p,
+      decision: 'run',
+      reasonKind: 'changed',
+      reason: `upstream output changed: ${changed.join(', ')}`,
+      priorOutputHashes: Object.fromEntries((p.reusedArtifacts ?? []).map((a) => [a.name, a.hash])),
+    };
+    return this.execute(rerun);
   }
 
   private async publish(p: PlannedStage, artifacts: (ArtifactRecord | NewArtifact)[]): Promise<void> {
@@ -330,6 +360,7 @@ class RunExecution {
           const bad = upstream.filter((u) => u.status !== 'succeeded' && u.status !== 'cached');
           if (bad.length > 0) return this.skip(p, `upstream ${bad[0]!.status}: ${bad.map((b) => b.stageId).join(', ')}`);
           if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
+          if (p.tentativeOn?.length) return queue.add(() => this.resolveTentative(p));
           return queue.add(() => this.execute(p));
         }),
       );
@@ -358,7 +389,15 @@ class RunExecution {
       let result!: StageSummary;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const willRetry = attempt < maxAttempts;
-        result = await this.attempt(p, attempt, grant.gpus, willRetry);
+        try {
+          result = await this.attempt(p, attempt, grant.gpus, willRetry);
+        } catch (err) {
+          // an engine error (store, filesystem) while handling this stage: fail it, keep the others going
+          const error = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+          result = { stageId: p.stage.id, status: 'failed', reason: p.reason, stageRunId: null, attempt, logPath: null, durationMs: null, error };
+          this.emit({ type: 'stage-finished', t: Date.now(), stageId: p.stage.id, stageRunId: null, status: 'failed', reason: p.reason, durationMs: null, logPath: null, error });
+          break;
+        }
         if (result.status !== 'failed' || !willRetry || this.cancel.signal.aborted) break;
         const delay = (this.options.retryBaseDelayMs ?? 1000) * 2 ** (attempt - 1);
         await abortableSleep(delay, this.cancel.signal);
@@ -489,6 +528,8 @@ class RunExecution {
       });
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
       this.outputs.set(stage.id, outputs);
+      const prior = p.priorOutputHashes;
+      this.outputChanged.set(stage.id, !prior || artifacts.length !== Object.keys(prior).length || artifacts.some((a) => prior[a.name] !== a.hash));
       try {
         await this.publish(p, artifacts);
       } catch (err) {
@@ -496,6 +537,7 @@ class RunExecution {
         this.store.updateStageRun(rec.id, { status: 'failed', error });
         return finish('failed', { error, exitCode: status.exitCode ?? 0 });
       }
+      await rm(prepared.spec.stageRunDir + '/work', { recursive: true, force: true }).catch(() => {});
       return finish('succeeded', { exitCode: status.exitCode ?? 0, outputs });
     } catch (err) {
       return finish('failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });

@@ -11,6 +11,7 @@ export interface LockInfo {
 }
 
 export class WorkspaceLockedError extends Error {
+  override readonly name = 'WorkspaceLockedError';
   constructor(
     readonly workspace: string,
     readonly holder: LockInfo,

@@ -116,6 +116,40 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'query views',
+    // Conveniences for `sonic query`: metrics seen through stage runs (cached ones resolved to the stage run
+    // that recorded them) and the current results (the latest succeeded-or-cached run of every stage).
+    sql: `
+      CREATE VIEW stage_run_sources AS
+      WITH RECURSIVE chain (stage_run_id, source_id, depth) AS (
+        SELECT id, id, 0 FROM stage_runs
+        UNION ALL
+        SELECT c.stage_run_id, s.reused_from, c.depth + 1
+        FROM chain c JOIN stage_runs s ON s.id = c.source_id
+        WHERE s.status = 'cached' AND s.reused_from IS NOT NULL AND c.depth < 64
+      )
+      SELECT stage_run_id, source_id FROM (
+        SELECT stage_run_id, source_id,
+               ROW_NUMBER() OVER (PARTITION BY stage_run_id ORDER BY depth DESC) AS rn
+        FROM chain
+      ) WHERE rn = 1;
+
+      CREATE VIEW metric_values AS
+      SELECT m.id AS metric_id, s.run_id, s.id AS stage_run_id, s.stage_id, s.base_id, s.status,
+             src.source_id AS source_stage_run_id, m.name, m.value, m.step, m.tags_json
+      FROM stage_runs s
+      JOIN stage_run_sources src ON src.stage_run_id = s.id
+      JOIN metrics m ON m.stage_run_id = src.source_id;
+
+      CREATE VIEW current_metrics AS
+      SELECT * FROM metric_values
+      WHERE stage_run_id IN (
+        SELECT MAX(id) FROM stage_runs WHERE status IN ('succeeded', 'cached') GROUP BY stage_id
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,7 +8,7 @@
 //         [relativePosixPath, "f", fileHash, size] or [relativePosixPath, "d"]; sorted by path (code units).
 //         File modes, times and creation order do not enter the hash.
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { chmod, cp, lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -50,15 +50,38 @@ export async function hashFile(path: string): Promise<{ hash: string; size: numb
   return { hash: h.digest('hex'), size };
 }
 
-/**
- * Hashes a file or directory without moving it. `followLinks` (default true) hashes what symbolic links
- * point to; with false a link is an error (used for outputs, which must be self-contained).
- */
-export async function hashPath(path: string, options: { followLinks?: boolean } = {}): Promise<HashedPath> {
+/** The stat-keyed hash cache of the run store (RunStore implements it). */
+export interface FileHashCache {
+  cachedFileHash(path: string, size: number, mtimeMs: number, ino: number): string | undefined;
+  rememberFileHash(path: string, size: number, mtimeMs: number, ino: number, hash: string): void;
+}
+
+export interface HashOptions {
+  /** Hash what symbolic links point to (default true); with false a link is an error (outputs). */
+  followLinks?: boolean;
+  /** Reuse a file's hash while its size, mtime and inode are unchanged. */
+  cache?: FileHashCache;
+}
+
+async function hashFileCached(path: string, st: Stats, cache: FileHashCache | undefined): Promise<{ hash: string; size: number }> {
+  if (cache === undefined) return hashFile(path);
+  const known = cache.cachedFileHash(path, st.size, st.mtimeMs, st.ino);
+  if (known !== undefined) return { hash: known, size: st.size };
+  const fresh = await hashFile(path);
+  // only trust the result when the file did not change while it was read
+  const after = await stat(path);
+  if (after.size === st.size && after.mtimeMs === st.mtimeMs && after.ino === st.ino) {
+    cache.rememberFileHash(path, st.size, st.mtimeMs, st.ino, fresh.hash);
+  }
+  return fresh;
+}
+
+/** Hashes a file or directory without moving it (for workspace inputs). */
+export async function hashPath(path: string, options: HashOptions = {}): Promise<HashedPath> {
   const followLinks = options.followLinks ?? true;
   const abs = resolve(path);
   const st = await statEntry(abs, followLinks);
-  if (st.isFile()) return { ...(await hashFile(abs)), type: 'file' };
+  if (st.isFile()) return { ...(await hashFileCached(abs, st, options.cache)), type: 'file' };
   if (!st.isDirectory()) throw new StoreError(`${abs}: not a regular file or directory`);
   const entries: TreeEntry[] = [];
   let size = 0;
@@ -72,7 +95,7 @@ export async function hashPath(path: string, options: { followLinks?: boolean } 
         entries.push([relPath, 'd']);
         await walk(full, relPath);
       } else if (s.isFile()) {
-        const f = await hashFile(full);
+        const f = await hashFileCached(full, s, options.cache);
         entries.push([relPath, 'f', f.hash, f.size]);
         size += f.size;
       } else {

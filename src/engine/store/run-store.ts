@@ -53,6 +53,8 @@ export interface SqliteRunStore extends RunStore {
   referencedHashes(): Set<string>;
   /** Runs marked running (possibly by a runner that died). */
   runningRuns(): RunRecord[];
+  /** query() plus the result's column names (known even when no row comes back). */
+  queryWithColumns(sql: string, params?: unknown[]): { columns: string[]; rows: Record<string, unknown>[] };
 }
 
 interface RunRow {
@@ -151,6 +153,30 @@ function toRun(r: RunRow): RunRecord {
     host: r.host,
     pid: r.pid,
   };
+}
+
+/** PRAGMAs that act on the database although sqlite reports them as readers (they return a row). */
+const ACTING_PRAGMAS = new Set(['wal_checkpoint', 'optimize', 'incremental_vacuum', 'shrink_memory']);
+/** PRAGMAs whose `name(arg)` form reads; for the others `name(arg)` sets a value, like `name = arg`. */
+const READING_PRAGMAS_WITH_ARGUMENT = new Set([
+  'table_info',
+  'table_xinfo',
+  'table_list',
+  'index_info',
+  'index_xinfo',
+  'index_list',
+  'foreign_key_list',
+  'foreign_key_check',
+  'integrity_check',
+  'quick_check',
+]);
+
+function isWritingPragma(sql: string): boolean {
+  const m = /^\s*pragma\s+(?:\w+\s*\.\s*)?(\w+)\s*(=|\()?/i.exec(sql);
+  if (m === null) return false;
+  const name = m[1]!.toLowerCase();
+  if (ACTING_PRAGMAS.has(name) || m[2] === '=') return true;
+  return m[2] === '(' && !READING_PRAGMAS_WITH_ARGUMENT.has(name);
 }
 
 export function openRunStore(workspaceDir: string, options: OpenRunStoreOptions = {}): SqliteRunStore {
@@ -546,6 +572,10 @@ class SqliteStore implements SqliteRunStore {
   // ---- read-only SQL ----
 
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
+    return this.queryWithColumns(sql, params).rows;
+  }
+
+  queryWithColumns(sql: string, params: unknown[] = []): { columns: string[]; rows: Record<string, unknown>[] } {
     const db = this.readOnlyConnection();
     let stmt: Database.Statement;
     try {
@@ -553,13 +583,14 @@ class SqliteStore implements SqliteRunStore {
     } catch (e) {
       throw new ReadOnlyQueryError(`query: ${(e as Error).message}`);
     }
-    if (!stmt.reader) {
+    if (!stmt.reader || isWritingPragma(sql)) {
       throw new ReadOnlyQueryError(
         'query: only reads are allowed (SELECT, WITH … SELECT, read-only PRAGMA); this statement would modify the database',
       );
     }
     try {
-      return stmt.all(...params) as Record<string, unknown>[];
+      const rows = stmt.all(...params) as Record<string, unknown>[];
+      return { columns: stmt.columns().map((c) => c.name), rows };
     } catch (e) {
       throw new ReadOnlyQueryError(`query: ${(e as Error).message}`);
     }

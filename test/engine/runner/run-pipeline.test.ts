@@ -230,3 +230,64 @@ test('GPU slots: two gpu:1 stages get distinct devices in CUDA_VISIBLE_DEVICES; 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('stages rerun outside their fingerprint (force, cache: false): dependents rerun only if the outputs changed', async () => {
+  const dir = tempDir();
+  try {
+    const WRITE = 'require("fs").writeFileSync(process.argv[1], process.argv[2] === "random" ? String(Math.random()) : "constant")';
+    const p = () =>
+      pipeline(dir, [
+        stage({ id: 'random', run: [NODE, '-e', WRITE, '${{ outputs.o }}', 'random'], outputs: { o: 'o' }, cache: false }),
+        stage({ id: 'constant', run: [NODE, '-e', WRITE, '${{ outputs.o }}', 'constant'], outputs: { o: 'o' }, cache: false }),
+        stage({ id: 'from-random', run: [NODE, '-e', COPY, '${{ inputs.i }}', '${{ outputs.o }}'], inputs: { i: out('random', 'o') }, outputs: { o: 'o' } }),
+        stage({ id: 'from-constant', run: [NODE, '-e', COPY, '${{ inputs.i }}', '${{ outputs.o }}'], inputs: { i: out('constant', 'o') }, outputs: { o: 'o' } }),
+        stage({ id: 'leaf', run: [NODE, '-e', COPY, '${{ inputs.i }}', '${{ outputs.o }}'], inputs: { i: out('from-constant', 'o') }, outputs: { o: 'o' } }),
+      ]);
+    await runPipeline(p(), options(dir));
+    const dry = await runPipeline(p(), options(dir, { dryRun: true }));
+    assert.match(dry.plan.find((x) => x.stage.id === 'from-random')!.reason, /^cached \(stage run \d+ of run 1\), unless the outputs of random change$/);
+    assert.match(dry.plan.find((x) => x.stage.id === 'leaf')!.reason, /unless the outputs of from-constant change$/);
+
+    const second = await runPipeline(p(), options(dir));
+    const by = Object.fromEntries(second.stages.map((s) => [s.stageId, `${s.status}: ${s.reason}`]));
+    assert.equal(by.random, 'succeeded: cache disabled (cache: false)');
+    assert.equal(by.constant, 'succeeded: cache disabled (cache: false)');
+    assert.equal(by['from-random'], 'succeeded: upstream output changed: random');
+    assert.match(by['from-constant']!, /^cached: cached \(stage run \d+ of run 1\)$/);
+    assert.match(by.leaf!, /^cached: /);
+
+    const forced = await runPipeline(diamond(dir), options(dir));
+    assert.deepEqual(executed(forced).sort(), ['a', 'b', 'c', 'd']);
+    const again = await runPipeline(diamond(dir), options(dir, { force: ['a'] }));
+    assert.deepEqual(executed(again), ['a'], 'a deterministic forced stage leaves its dependents cached');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('command stages report metrics through $SONIC_EVENTS; a worker that cannot find its stage fails cleanly', async () => {
+  const dir = tempDir();
+  try {
+    const EMIT =
+      'const fs=require("fs");fs.appendFileSync(process.env.SONIC_EVENTS, JSON.stringify({t:Date.now(),type:"metric",name:"acc",value:0.75,step:3})+"\\n");' +
+      'fs.appendFileSync(process.env.SONIC_EVENTS, "not json\\n");fs.writeFileSync(process.argv[1], process.env.SONIC_STAGE_ID)';
+    const p = pipeline(dir, [stage({ id: 'cmd', run: [NODE, '-e', EMIT, '${{ outputs.o }}'], outputs: { o: 'o' }, tags: { split: 'test' } })]);
+    const r = await runPipeline(p, options(dir));
+    assert.equal(r.status, 'succeeded');
+    assert.equal(readFileSync(r.stages[0]!.outputs!.o!, 'utf8'), 'cmd');
+    const store = openRunStore(join(dir, '.sonic'), { readonly: true });
+    try {
+      const m = store.metrics({ stage: 'cmd' });
+      assert.deepEqual(m.map((x) => [x.name, x.value, x.step, x.tags]), [['acc', 0.75, 3, { split: 'test' }]]);
+    } finally {
+      store.close();
+    }
+
+    const lost = pipeline(dir, [stage({ id: 'w', uses: 'test/write-text', with: { text: 'x' }, outputs: { text: 't' } })]);
+    const f = await runPipeline(lost, options(dir, { stageModules: [] }));
+    assert.equal(f.stages[0]!.status, 'failed');
+    assert.match(f.stages[0]!.error!, /unknown stage "test\/write-text"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectStore, hashPath } from '../../../src/engine/store/object-store.js';
 import { tempDir } from './fixtures.js';
@@ -119,4 +120,58 @@ test('gc removes only unreferenced objects (read-only ones included); dry run re
 test('pathOf rejects things that are not hashes', () => {
   const store = new ObjectStore('/tmp/none');
   assert.throws(() => store.pathOf('../../etc/passwd'), /not an object hash/);
+});
+
+/** A scratch directory on another filesystem than the temp dir (tmpfs /dev/shm), when the machine has one. */
+function crossDeviceDir(): string | undefined {
+  try {
+    if (statSync('/dev/shm').dev === statSync(tmpdir()).dev) return undefined;
+    return mkdtempSync('/dev/shm/sonic-xdev-');
+  } catch {
+    return undefined;
+  }
+}
+
+const xdev = crossDeviceDir();
+
+test('ingest across filesystems copies then renames into place (EXDEV fallback)', { skip: xdev === undefined ? 'no second filesystem' : false }, async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const store = new ObjectStore(join(dir, 'objects'));
+    makeTree(join(xdev!, 'out'), ['x.txt', 'sub/y.bin', 'sub/deeper/z']);
+    const expected = await hashPath(join(xdev!, 'out'));
+    const obj = await store.ingest(join(xdev!, 'out'));
+    assert.equal(obj.hash, expected.hash);
+    assert.equal((await hashPath(obj.objectPath)).hash, obj.hash);
+    assert.equal(existsSync(join(xdev!, 'out')), false);
+    assert.deepEqual(await store.list(), [obj.hash]);
+    assert.equal(statSync(join(obj.objectPath, 'x.txt')).mode & 0o222, 0);
+  } finally {
+    cleanup();
+    rmSync(xdev!, { recursive: true, force: true });
+  }
+});
+
+test('hashPath with the store as cache reuses a hash while size, mtime and inode are unchanged', async () => {
+  const { openRunStore } = await import('../../../src/engine/store/run-store.js');
+  const { utimesSync } = await import('node:fs');
+  const { dir, cleanup } = tempDir();
+  const store = openRunStore(join(dir, '.sonic'));
+  try {
+    makeTree(join(dir, 'data'), ['x.txt', 'sub/y.bin', 'sub/deeper/z']);
+    const x = join(dir, 'data', 'x.txt');
+    const when = new Date('2026-01-01T00:00:00Z'); // whole seconds survive the round trip exactly
+    utimesSync(x, when, when);
+    const first = await hashPath(join(dir, 'data'), { cache: store });
+    assert.equal(store.query('SELECT COUNT(*) AS n FROM file_hashes')[0]!['n'], 3);
+    writeFileSync(x, 'Y'); // same size, same inode; restore the mtime so only the content differs
+    utimesSync(x, when, when);
+    assert.equal((await hashPath(join(dir, 'data'), { cache: store })).hash, first.hash, 'served from the cache');
+    assert.notEqual((await hashPath(join(dir, 'data'))).hash, first.hash, 'without the cache the change shows');
+    utimesSync(x, when, new Date(when.getTime() + 5000));
+    assert.notEqual((await hashPath(join(dir, 'data'), { cache: store })).hash, first.hash, 'a new mtime invalidates');
+  } finally {
+    store.close();
+    cleanup();
+  }
 });

@@ -195,11 +195,17 @@ test('query() allows reads and rejects INSERT, DROP, ATTACH and writing PRAGMAs'
       'DROP TABLE runs',
       `ATTACH DATABASE '${join(dir, 'other.db')}' AS other`,
       'PRAGMA user_version = 5',
+      'PRAGMA journal_mode(DELETE)',
+      'PRAGMA main.journal_mode = DELETE',
+      'PRAGMA wal_checkpoint',
+      'VACUUM',
       'DELETE FROM runs',
     ]) {
       assert.throws(() => store.query(sql), ReadOnlyQueryError, sql);
     }
     assert.throws(() => store.query('SELECT * FROM nope'), /no such table: nope/);
+    assert.equal(store.query('PRAGMA table_info(runs)')[0]!['name'], 'id');
+    assert.equal(store.query('PRAGMA integrity_check')[0]!['integrity_check'], 'ok');
     assert.equal(store.query('SELECT COUNT(*) AS n FROM runs')[0]!['n'], 1);
   } finally {
     store.close();
@@ -233,6 +239,92 @@ test('events are appended in order with their payloads', () => {
     assert.deepEqual(store.events(run.id).map((e) => [e.type, e.payload]), [['run-start', { n: 1 }], ['run-end', null]]);
   } finally {
     store.close();
+    cleanup();
+  }
+});
+
+test('migrations: a later version applies on reopen; a failing one rolls back entirely', async () => {
+  const { migrate, MIGRATIONS, currentSchemaVersion } = await import('../../../src/engine/store/migrations.js');
+  const { dir, cleanup } = tempDir();
+  try {
+    openRunStore(dir).close();
+    const path = join(dir, 'sonic.db');
+    const db = new Database(path);
+    const bad = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'bad', sql: 'CREATE TABLE x (a); INSERT INTO nowhere VALUES (1);' }];
+    assert.throws(() => migrate(db, path, bad), /no such table: nowhere/);
+    assert.equal(currentSchemaVersion(db), LATEST_SCHEMA_VERSION);
+    assert.deepEqual(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'x'`).all(), []);
+    const good = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'add notes', sql: 'ALTER TABLE runs ADD COLUMN notes TEXT;' }];
+    assert.deepEqual(migrate(db, path, good), [LATEST_SCHEMA_VERSION + 1]);
+    assert.deepEqual(migrate(db, path, good), []);
+    db.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('a reader sees committed data while the writer holds an open transaction (WAL)', () => {
+  const { dir, cleanup } = tempDir();
+  const writer = openRunStore(dir);
+  try {
+    newRun(writer);
+    const raw = new Database(join(dir, 'sonic.db'));
+    raw.exec('BEGIN IMMEDIATE');
+    raw.prepare(`UPDATE runs SET status = 'failed'`).run();
+    const reader = openRunStore(dir, { readonly: true });
+    assert.equal(reader.runs()[0]!.status, 'running');
+    reader.close();
+    raw.exec('ROLLBACK');
+    raw.close();
+  } finally {
+    writer.close();
+    cleanup();
+  }
+});
+
+test('the current_metrics and metric_values views agree with metrics()', () => {
+  const { dir, cleanup } = tempDir();
+  const store = openRunStore(dir);
+  try {
+    const r1 = newRun(store);
+    const a = store.insertStageRun(stageRunFields(r1.id, 'eval[x=1]'));
+    commit(store, a.id, [{ name: 'ais', value: 0.5, tags: { x: '1' } }]);
+    const b = store.insertStageRun(stageRunFields(r1.id, 'eval[x=2]'));
+    commit(store, b.id, [{ name: 'ais', value: 0.7, tags: { x: '2' } }]);
+    const r2 = newRun(store);
+    const c1 = store.insertStageRun(stageRunFields(r2.id, 'eval[x=1]', { status: 'cached', reusedFrom: a.id }));
+    const c2 = store.insertStageRun(stageRunFields(r2.id, 'eval[x=1]', { status: 'cached', reusedFrom: c1.id }));
+    const viaView = store.query('SELECT stage_id, run_id, source_stage_run_id, value FROM current_metrics ORDER BY stage_id');
+    assert.deepEqual(viaView, [
+      { stage_id: 'eval[x=1]', run_id: r2.id, source_stage_run_id: a.id, value: 0.5 },
+      { stage_id: 'eval[x=2]', run_id: r1.id, source_stage_run_id: b.id, value: 0.7 },
+    ]);
+    assert.deepEqual(
+      store.metrics({}).map((m) => ({ stage_id: m.stageId, run_id: m.runId, source_stage_run_id: m.stageRunId, value: m.value })),
+      viaView,
+    );
+    assert.equal(store.query('SELECT COUNT(*) AS n FROM metric_values WHERE stage_run_id = ?', [c2.id])[0]!['n'], 1);
+    assert.equal(store.query(`SELECT value FROM current_metrics WHERE json_extract(tags_json, '$.x') = '2'`)[0]!['value'], 0.7);
+  } finally {
+    store.close();
+    cleanup();
+  }
+});
+
+test('an older database is upgraded by a writing open; a read-only open asks for that first', async () => {
+  const { migrate, MIGRATIONS } = await import('../../../src/engine/store/migrations.js');
+  const { dir, cleanup } = tempDir();
+  try {
+    const path = join(dir, 'sonic.db');
+    const db = new Database(path);
+    migrate(db, path, MIGRATIONS.slice(0, 1));
+    db.close();
+    assert.throws(() => openRunStore(dir, { readonly: true }), /schema version 1, this sonic expects 2; run any writing command/);
+    const store = openRunStore(dir);
+    assert.deepEqual(store.query('SELECT COUNT(*) AS n FROM current_metrics'), [{ n: 0 }]);
+    store.close();
+    openRunStore(dir, { readonly: true }).close();
+  } finally {
     cleanup();
   }
 });

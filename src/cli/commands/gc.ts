@@ -1,0 +1,37 @@
+// sonic gc: delete stored objects no artifact record references, and stale temp entries.
+import { formatBytes } from '../../engine/report/format-number.js';
+import { gcWorkspace, openWorkspace, resolveWorkspaceDir } from '../../engine/store/workspace.js';
+import { openStoreForReading, processIo, runCommand, WORKSPACE_OPTION, type Io } from '../query-support.js';
+
+const USAGE = `usage: sonic gc [--dry-run] [--workspace DIR]
+
+Removes objects under .sonic/objects that no recorded artifact references (e.g. outputs of stages that
+failed after ingest) and tmp entries older than a day. Refuses while a run is in progress.
+--dry-run: only report what would be removed.`;
+
+const SPEC = {
+  name: 'gc',
+  usage: USAGE,
+  options: { ...WORKSPACE_OPTION, 'dry-run': { type: 'boolean', short: 'n' } },
+} as const;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  return runCommand(SPEC, argv, io, async (values) => {
+    const dryRun = values['dry-run'] === true;
+    const store = openStoreForReading(values.workspace, io);
+    try {
+      const ws = openWorkspace(resolveWorkspaceDir(values.workspace, io.env, io.cwd), { create: false });
+      const report = await gcWorkspace(ws, store, { dryRun });
+      const verb = dryRun ? 'would remove' : 'removed';
+      for (const h of report.objectHashes) io.stdout(`${verb} object ${h}\n`);
+      for (const t of report.tempsRemoved) io.stdout(`${verb} temp ${t}\n`);
+      io.stdout(
+        `${verb} ${report.objectsRemoved} object(s) (${formatBytes(report.objectBytes)}) and ` +
+          `${report.tempsRemoved.length} temp entr${report.tempsRemoved.length === 1 ? 'y' : 'ies'} (${formatBytes(report.tempBytes)})\n`,
+      );
+      return 0;
+    } finally {
+      store.close();
+    }
+  });
+}
