@@ -15,7 +15,7 @@
 //
 // Errors name the file, line and column of the offending value.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import { isSlurmTimeLimit } from './job-script.js';
@@ -92,7 +92,19 @@ export function findWorkspaceConfig(workspaceDir: string): string | undefined {
 
 /** Reads the executor section of the workspace config; `local` for everything when there is no file. */
 export function loadExecutorConfig(workspaceDir: string): ExecutorConfig {
-  const file = findWorkspaceConfig(workspaceDir);
+  return loadConfigFile(findWorkspaceConfig(workspaceDir));
+}
+
+/**
+ * The same, starting from the runner's state directory (`--workspace`, usually `<project>/.sonic`):
+ * `<its parent>/sonic.config.yaml`, else `<it>/config.yaml`.
+ */
+export function loadExecutorConfigForStateDir(stateDir: string): ExecutorConfig {
+  const candidates = [join(dirname(stateDir), 'sonic.config.yaml'), join(stateDir, 'config.yaml')];
+  return loadConfigFile(candidates.find((p) => existsSync(p)));
+}
+
+function loadConfigFile(file: string | undefined): ExecutorConfig {
   if (file === undefined) return { default: 'local', slurm: {}, stages: [] };
   return parseExecutorConfig(readFileSync(file, 'utf8'), file);
 }
