@@ -74,6 +74,12 @@ test('values sbatch cannot carry and bad flags are refused with a clear message'
   assert.throws(() => renderJobScript(spec({ env: { 'BAD-NAME': 'x' } }), baseOpts), /not a valid shell name/);
 });
 
+test('GPU device variables are left to Slurm; other env is exported', () => {
+  const script = renderJobScript(spec({ env: { CUDA_VISIBLE_DEVICES: '', SEED: '3', ROCR_VISIBLE_DEVICES: '0' } }), baseOpts);
+  assert.ok(script.includes('\nexport SEED=3\n'));
+  assert.ok(!/VISIBLE_DEVICES/.test(script), script);
+});
+
 test('Slurm time formats', () => {
   for (const ok of ['30', '0:30', '2:00:00', '1-0', '1-2:30', '1-02:30:00']) assert.ok(isSlurmTimeLimit(ok), ok);
   for (const bad of ['', '1h', '1:2:3:4', '-5', 'a:b']) assert.ok(!isSlurmTimeLimit(bad), bad);
