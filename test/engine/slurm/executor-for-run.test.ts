@@ -19,6 +19,8 @@ test('no settings: local; default slurm: slurm; mixed rules: a router; --executo
   const router = executorForRun({ config: mixed, stages });
   assert.ok(router instanceof ExecutorRouter);
   assert.equal(router.executorFor('train[k=1]').name, 'slurm');
+  assert.equal(router.allocatesResources?.('train[k=1]'), true, 'Slurm stages are outside the local budget');
+  assert.equal(router.allocatesResources?.('table'), false, 'local stages use the local budget');
   assert.ok(executorForRun({ config: mixed, stages, override: 'local' }) instanceof LocalExecutor);
   assert.ok(executorForRun({ config: cfg(''), stages, override: 'slurm' }) instanceof SlurmExecutor);
   assert.throws(() => executorForRun({ config: cfg(''), stages, override: 'k8s' }), /unknown executor "k8s" \(available: local, slurm\)/);

@@ -41,6 +41,10 @@ export class ExecutorRouter implements Executor {
     return Object.values(this.options.executors).find((e) => e?.name === name);
   }
 
+  allocatesResources(stageId: string): boolean {
+    return this.executorFor(stageId).allocatesResources?.(stageId) ?? false;
+  }
+
   submit(job: JobSpec): Promise<JobHandle> {
     return this.executorFor(job.stageId).submit(job);
   }

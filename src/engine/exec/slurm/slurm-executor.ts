@@ -123,6 +123,11 @@ export class SlurmExecutor implements Executor {
     throw new Error(`scancel ${handle.jobId} failed: ${r.stderr || `exit code ${r.exitCode ?? 'none'}`}`);
   }
 
+  /** Slurm allocates cpus, memory and GPUs for every job: none of them comes from the runner's budget. */
+  allocatesResources(): boolean {
+    return true;
+  }
+
   reattach(jobId: string, stageRunDir: string): JobHandle | undefined {
     if (!/^\d+$/.test(jobId)) return undefined;
     this.trackedFor(jobId);
