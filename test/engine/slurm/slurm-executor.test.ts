@@ -23,7 +23,7 @@ function fakeSlurm(root: string): FakeSlurm {
     chmodSync(p, 0o755);
   };
   script('sbatch', 'echo "77;sonic"');
-  script('squeue', 'cat "$d/squeue.txt" 2>/dev/null; exit 0');
+  script('squeue', '[ -f "$d/squeue.fail" ] && { echo "squeue: error: Unable to contact slurm controller" >&2; exit 1; }; cat "$d/squeue.txt" 2>/dev/null; exit 0');
   script('sacct', 'echo "sacct: error: Slurm accounting storage is disabled" >&2; exit 1');
   script('scontrol', '[ -f "$d/scontrol.txt" ] || { echo "slurm_load_jobs error: Invalid job id specified" >&2; exit 1; }; cat "$d/scontrol.txt"');
   script('scancel', 'exit 0');
@@ -123,6 +123,27 @@ test('a job squeue missed but scontrol still runs is running, not ended', async 
     assert.deepEqual(await ex.poll(h), { state: 'running', message: 'slurm: RUNNING' });
     fake.set('scontrol', 'JobId=83 JobState=CANCELLED Reason=None ExitCode=0:15');
     assert.equal((await ex.poll(h)).state, 'cancelled');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('while squeue is unreachable a job keeps its last known state, until squeueOutageMs', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sonic-fake-slurm-'));
+  try {
+    const fake = fakeSlurm(root);
+    const ex = fake.executor({ pollIntervalMs: 1, squeueOutageMs: 300 });
+    const h = ex.reattach('84', runJob(root, 'h', ['true']).stageRunDir)!;
+    fake.set('squeue', '84|RUNNING|None\n');
+    assert.equal((await ex.poll(h)).state, 'running');
+    writeFileSync(join(fake.dir, 'squeue.fail'), '');
+    const during = await ex.poll(h);
+    assert.equal(during.state, 'running');
+    assert.match(during.message ?? '', /Unable to contact slurm controller \(retrying; last known: slurm: RUNNING\)/);
+    await new Promise((r) => setTimeout(r, 350));
+    await assert.rejects(ex.poll(h), /squeue failed \(exit 1\)/);
+    rmSync(join(fake.dir, 'squeue.fail'));
+    assert.equal((await ex.poll(h)).state, 'running', 'polling recovers once squeue answers');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,15 +1,15 @@
 // Runs stage jobs as Slurm batch jobs. The compute nodes must see the workspace at the same path (a shared
 // filesystem) and have Node: each job execs the same stage worker as the local executor (for `uses` and
 // `run` stages alike), which reads <stageRunDir>/job.json and writes events.jsonl and result.json there.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Executor, JobHandle, JobSpec, JobStatus } from '../executor.js';
 import { WORKER_PATH } from '../local-executor.js';
-import type { JobResult } from '../job-protocol.js';
+import { readJobResult } from '../job-files.js';
 import { renderJobScript, type JobScriptOptions } from './job-script.js';
 import { DEFAULT_SLURM_COMMANDS, parseSbatchParsable, runCommand, type SlurmCommandNames } from './slurm-cli.js';
-import { QueueSnapshot } from './queue-snapshot.js';
+import { QueueSnapshot, type Snapshot } from './queue-snapshot.js';
 import { activeStatus, finalStatus, isActiveState, parseSacct, parseScontrolJob, type SlurmJobInfo } from './slurm-state.js';
 
 export interface SlurmExecutorSettings {
@@ -24,6 +24,11 @@ export interface SlurmExecutorSettings {
    * filesystem can show a file written on a compute node to the submit host seconds later. Default 15000.
    */
   resultGraceMs?: number;
+  /**
+   * How long squeue may keep failing (e.g. while slurmctld restarts) before poll gives up with an error.
+   * Until then, running jobs are reported with their last known state. Default 300000 (5 min).
+   */
+  squeueOutageMs?: number;
   nodePath?: string; // node on the compute nodes; default: this process's node
   nodeArgs?: string[]; // default: this process's node flags (as the local executor)
   workerPath?: string; // default: the compiled stage-worker.js next to the executors
@@ -32,11 +37,11 @@ export interface SlurmExecutorSettings {
 
 export const SLURM_EXECUTOR_NAME = 'slurm';
 
-
 interface Tracked {
   submittedAt?: number; // when sbatch returned, if this instance submitted the job (not for re-attached handles)
   endInfo?: SlurmJobInfo; // Slurm's final word on the job
   endSeenAt?: number; // first time Slurm reported the job as ended while result.json was missing
+  lastActive?: JobStatus; // the latest queued/running status, reported while squeue is unreachable
   final?: JobStatus;
 }
 
@@ -45,6 +50,8 @@ export class SlurmExecutor implements Executor {
   private readonly commands: SlurmCommandNames;
   private readonly scriptOptions: JobScriptOptions;
   private readonly resultGraceMs: number;
+  private readonly squeueOutageMs: number;
+  private squeueFailingSince: number | undefined;
   private readonly snapshot: QueueSnapshot;
   private readonly tracked = new Map<string, Tracked>();
   private sacctWorks: boolean | undefined;
@@ -61,6 +68,7 @@ export class SlurmExecutor implements Executor {
       extraArgs: settings.extraArgs ?? [],
     };
     this.resultGraceMs = settings.resultGraceMs ?? 15_000;
+    this.squeueOutageMs = settings.squeueOutageMs ?? 300_000;
     const user = userInfo().username;
     this.snapshot = new QueueSnapshot(settings.pollIntervalMs ?? 2000, () =>
       runCommand(this.commands.squeue, ['-h', '-t', 'all', '-u', user, '-o', '%i|%T|%r']),
@@ -90,9 +98,19 @@ export class SlurmExecutor implements Executor {
   async poll(handle: JobHandle): Promise<JobStatus> {
     const tracked = this.trackedFor(handle.jobId);
     if (tracked.final !== undefined) return tracked.final;
-    const snap = await this.snapshot.get();
+    let snap: Snapshot;
+    try {
+      snap = await this.snapshot.get();
+      this.squeueFailingSince = undefined;
+    } catch (err) {
+      const now = Date.now();
+      this.squeueFailingSince ??= now;
+      if (now - this.squeueFailingSince >= this.squeueOutageMs) throw err;
+      const last = tracked.lastActive ?? { state: 'queued' };
+      return { state: last.state, message: `${(err as Error).message} (retrying; last known: ${last.message ?? last.state})` };
+    }
     const listed = snap.jobs.get(handle.jobId);
-    if (listed !== undefined && isActiveState(listed.state)) return activeStatus(listed);
+    if (listed !== undefined && isActiveState(listed.state)) return (tracked.lastActive = activeStatus(listed));
     if (listed === undefined && tracked.submittedAt !== undefined && snap.takenAt < tracked.submittedAt) {
       return { state: 'queued', message: 'slurm: submitted' };
     }
@@ -102,7 +120,7 @@ export class SlurmExecutor implements Executor {
     // scontrol can know a job the snapshot missed (e.g. one submitted by another process meanwhile).
     if (info !== undefined && isActiveState(info.state)) return activeStatus(info);
     tracked.endInfo = info;
-    const result = readResult(handle.stageRunDir);
+    const result = readJobResult(handle.stageRunDir);
     const status = finalStatus(info, result);
     const workerVerdictMissing = result === undefined && (info === undefined || info.state === 'COMPLETED' || info.state === 'FAILED');
     if (workerVerdictMissing) {
@@ -157,26 +175,5 @@ export class SlurmExecutor implements Executor {
     }
     const r = await runCommand(this.commands.scontrol, ['show', 'job', '-o', jobId]);
     return r.ok ? parseScontrolJob(r.stdout) : undefined;
-  }
-}
-
-function readResult(stageRunDir: string): JobResult | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(stageRunDir, 'result.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<JobResult>;
-    if (parsed.status !== 'succeeded' && parsed.status !== 'failed' && parsed.status !== 'interrupted') return undefined;
-    return {
-      status: parsed.status,
-      exitCode: typeof parsed.exitCode === 'number' ? parsed.exitCode : null,
-      error: typeof parsed.error === 'string' ? parsed.error : undefined,
-      durationMs: typeof parsed.durationMs === 'number' ? parsed.durationMs : 0,
-    };
-  } catch {
-    return undefined;
   }
 }
