@@ -2,16 +2,15 @@
 // unless CI=true and SONIC_REQUIRE_SLURM=1, where a missing cluster fails the tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Executor, JobHandle, JobStatus } from '../../../src/engine/exec/executor.js';
 import { SlurmExecutor, type SlurmExecutorSettings } from '../../../src/engine/exec/slurm/slurm-executor.js';
-import { requireSlurm, runJob } from './slurm-test-env.js';
+import { requireSlurm, runJob, sharedTempDir } from './slurm-test-env.js';
 
 let root = '';
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'sonic-slurm-'));
+  root = sharedTempDir('sonic-slurm-');
 });
 after(() => {
   rmSync(root, { recursive: true, force: true });

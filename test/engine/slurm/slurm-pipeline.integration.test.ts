@@ -3,8 +3,7 @@
 // local executor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runPipeline, type RunPipelineOptions } from '../../../src/engine/runner/run-pipeline.js';
 import { openRunStore } from '../../../src/engine/store/run-store.js';
@@ -14,7 +13,7 @@ import { LocalExecutor } from '../../../src/engine/exec/local-executor.js';
 import { ExecutorRouter } from '../../../src/engine/exec/slurm/executor-router.js';
 import { loadExecutorConfig } from '../../../src/engine/exec/slurm/slurm-settings.js';
 import { catalogOf, out, outs, pipeline, stage, TRIVIAL_STAGES_MODULE } from '../runner/fixtures/pipeline-builder.js';
-import { requireSlurm } from './slurm-test-env.js';
+import { requireSlurm, sharedTempDir } from './slurm-test-env.js';
 
 const COPY = 'require("fs").copyFileSync(process.argv[1], process.argv[2])';
 
@@ -61,8 +60,8 @@ function recorded(dir: string): Recorded {
 
 test('a diamond pipeline through Slurm records the same outputs, metrics and artifacts as the local executor', { timeout: 120_000 }, async (t) => {
   if (!requireSlurm(t)) return;
-  const slurmDir = mkdtempSync(join(tmpdir(), 'sonic-slurm-pipeline-'));
-  const localDir = mkdtempSync(join(tmpdir(), 'sonic-local-pipeline-'));
+  const slurmDir = sharedTempDir('sonic-slurm-pipeline-');
+  const localDir = sharedTempDir('sonic-local-pipeline-');
   try {
     const viaSlurm = await runPipeline(diamond(slurmDir), options(slurmDir, { executor: new SlurmExecutor({ pollIntervalMs: 300 }) }));
     assert.equal(viaSlurm.status, 'succeeded', JSON.stringify(viaSlurm.stages.map((s) => [s.stageId, s.status, s.error])));
@@ -90,7 +89,7 @@ test('a diamond pipeline through Slurm records the same outputs, metrics and art
 
 test('per-stage executor choice from sonic.config.yaml: only the chosen stages become Slurm jobs', { timeout: 120_000 }, async (t) => {
   if (!requireSlurm(t)) return;
-  const dir = mkdtempSync(join(tmpdir(), 'sonic-routed-pipeline-'));
+  const dir = sharedTempDir('sonic-routed-pipeline-');
   try {
     writeFileSync(join(dir, 'sonic.config.yaml'), 'executor:\n  default: local\n  slurm:\n    pollIntervalMs: 300\n  stages:\n    b: slurm\n    "?": local\n    c: slurm\n');
     const config = loadExecutorConfig(dir);

@@ -1,10 +1,21 @@
 // Shared helpers for the Slurm integration tests: detect a usable cluster, lay out stage run directories.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { JobSpec } from '../../../src/engine/exec/executor.js';
 import type { JobFile } from '../../../src/engine/exec/job-protocol.js';
+
+/**
+ * A fresh directory the compute nodes can see: under $SONIC_SLURM_TEST_DIR (a shared filesystem, for
+ * multi-node clusters), else the local temp dir (enough for a one-node cluster).
+ */
+export function sharedTempDir(prefix: string): string {
+  const base = process.env.SONIC_SLURM_TEST_DIR ?? tmpdir();
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, prefix));
+}
 
 /** Why Slurm cannot run jobs here, or undefined when a node of the default partition is idle or mixed. */
 export function slurmMissing(): string | undefined {

@@ -4,11 +4,10 @@
 // overlaps it with the others; elsewhere it is skipped. The job only sleeps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SlurmExecutor } from '../../../src/engine/exec/slurm/slurm-executor.js';
-import { requireSlurm, runJob } from './slurm-test-env.js';
+import { requireSlurm, runJob, sharedTempDir } from './slurm-test-env.js';
 
 test('a job over its time limit ends as timeout', { timeout: 150_000 }, async (t) => {
   if (process.env.SONIC_REQUIRE_SLURM !== '1' && process.env.SONIC_SLURM_TIMEOUT_TEST !== '1') {
@@ -16,7 +15,7 @@ test('a job over its time limit ends as timeout', { timeout: 150_000 }, async (t
     return;
   }
   if (!requireSlurm(t)) return;
-  const root = mkdtempSync(join(tmpdir(), 'sonic-slurm-timeout-'));
+  const root = sharedTempDir('sonic-slurm-timeout-');
   try {
     const ex = new SlurmExecutor({ pollIntervalMs: 1000, timeLimit: '1' });
     const handle = await ex.submit(runJob(root, 'sleepy', ['sleep', '600']));
