@@ -2,7 +2,9 @@
 // unless CI=true and SONIC_REQUIRE_SLURM=1, where a missing cluster fails the tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Executor, JobHandle, JobStatus } from '../../../src/engine/exec/executor.js';
 import { SlurmExecutor, type SlurmExecutorSettings } from '../../../src/engine/exec/slurm/slurm-executor.js';
@@ -101,6 +103,32 @@ test('a new executor instance re-attaches to a running job and sees it finish', 
   const s = await waitFor(second, handle!, ended);
   assert.equal(s.state, 'succeeded', s.message);
   assert.ok(existsSync(join(job.stageRunDir, 'out', 'done.txt')));
+});
+
+test('after the submitting process is killed with SIGKILL, a new executor re-attaches and collects the result', async (t) => {
+  if (!requireSlurm(t)) return;
+  const job = runJob(root, 'orphan', ['sh', '-c', 'sleep 2; echo done > out/orphan.txt']);
+  const submitter = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/submit-and-hang.js', import.meta.url)), JSON.stringify(job)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    submitter.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      if (buf.includes('\n')) resolve(buf.split('\n')[0]!);
+    });
+    submitter.on('exit', (code) => reject(new Error(`submitter exited early (${code})`)));
+  });
+  const recorded = JSON.parse(line) as JobHandle;
+  const died = new Promise((r) => submitter.on('exit', r));
+  submitter.kill('SIGKILL');
+  await died;
+
+  const ex = executor();
+  const handle = ex.reattach(recorded.jobId, recorded.stageRunDir)!;
+  const s = await waitFor(ex, handle, ended);
+  assert.equal(s.state, 'succeeded', s.message);
+  assert.equal(readFileSync(join(job.stageRunDir, 'out', 'orphan.txt'), 'utf8'), 'done\n');
 });
 
 test('sbatch refusals surface as errors naming the stage and Slurm’s reason', async (t) => {
