@@ -37,4 +37,10 @@ export interface Executor {
   /** Optional: resolve when the job ends (saves polling); executors that can only poll omit it. */
   wait?(handle: JobHandle): Promise<JobStatus>;
   close?(): Promise<void>;
+  /**
+   * Optional: true when this executor's own scheduler (e.g. Slurm) allocates the stage's cpus, memory and
+   * GPUs, so the runner must not count the stage against its local budget nor hand it local GPU ids.
+   * Absent or false: the runner's local resource pool applies (the local executor).
+   */
+  allocatesResources?(stageId: string): boolean;
 }

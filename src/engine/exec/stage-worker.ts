@@ -1,4 +1,5 @@
-// Worker entry point for `uses` stages: `node stage-worker.js <job.json>`. Imports the stage modules named
+// Worker entry point for `uses` stages (and for `run` stages when a cluster executor starts the worker):
+// `node stage-worker.js <job.json>`. Imports the stage modules named
 // in the job, runs the stage with a StageContext that appends to events.jsonl, and writes result.json
 // atomically. stdout/stderr are the stage's log (the executor points them at log.txt).
 import { realpathSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { StageContext, StageDefinition, StageModuleExports } from '../stage/stage-definition.js';
 import { appendStageEvent, jobPaths, readJobFile, writeJobResult } from './job-files.js';
 import type { JobFile, JobResult } from './job-protocol.js';
+import { runCommandJob } from './worker-run-command.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -72,6 +74,10 @@ async function runJob(jobPath: string): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
+  if (job.kind === 'run') {
+    const verdict = await runCommandJob(job, stageRunDir, controller.signal);
+    return finish(verdict.status, verdict.exitCode ?? 1, verdict.error);
+  }
   let def: StageDefinition | undefined;
   try {
     def = job.uses ? await findStage(job.stageModules, job.uses) : undefined;
