@@ -1,0 +1,42 @@
+// A toy encoder on disk: a directory with config.json (architecture, tokenizer, front-end statistics) and
+// weights.safetensors (named parameters). Both are deterministic functions of the trained model.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ParamSet } from './param-set.js';
+
+export const CONFIG_FILE = 'config.json';
+export const WEIGHTS_FILE = 'weights.safetensors';
+
+export async function writeModelDir(dir: string, config: { kind: string }, params?: ParamSet): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+  if (params) await params.save(join(dir, WEIGHTS_FILE), { format: 'sonictoy', kind: config.kind });
+}
+
+/** Reads config.json and checks its `kind` and `version`; errors name the file and what was expected. */
+export function readModelConfig<T extends { kind: string; version: number }>(dir: string, kind: T['kind'], version: number): T {
+  const file = join(dir, CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: cannot read the ${kind} model config (${(e as Error).message})`);
+  }
+  const obj = raw as { kind?: unknown; version?: unknown };
+  if (typeof raw !== 'object' || raw === null || obj.kind !== kind) {
+    throw new Error(`${file}: expected a '${kind}' model config, found kind '${String(obj?.kind)}'`);
+  }
+  if (obj.version !== version) throw new Error(`${file}: '${kind}' config version ${String(obj.version)} is not supported (expected ${version})`);
+  return raw as T;
+}
+
+export function weightsPath(dir: string): string {
+  return join(dir, WEIGHTS_FILE);
+}
+
+/** Runs `fn` over consecutive chunks of `items` and concatenates the results. */
+export async function inChunks<I, O>(items: readonly I[], size: number, fn: (chunk: readonly I[]) => O[] | Promise<O[]>): Promise<O[]> {
+  const out: O[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await fn(items.slice(i, i + size))));
+  return out;
+}
