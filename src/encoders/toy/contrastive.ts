@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import { matMulTransposedB } from './fast-matmul.js';
 import { Rng } from '../../data/sonictoy/prng.js';
+import type { ParamSet } from './param-set.js';
 
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12)) as T;
@@ -29,8 +30,7 @@ export function symmetricInfoNce(a: tf.Tensor2D, b: tf.Tensor2D, logScale: tf.Te
   return tf.mul(tf.add(lossAB, lossBA), 0.5) as tf.Scalar;
 }
 
-/** CLIP's initial temperature 0.07 and its cap of 100 on the logit scale. */
-export const INITIAL_LOG_SCALE = Math.log(1 / 0.07);
+/** CLIP's cap of 100 on the logit scale. */
 export const MAX_LOG_SCALE = Math.log(100);
 
 /** Seeded batches of indices: each epoch a fresh shuffle of 0…n−1; a batch never straddles an epoch. */
@@ -116,4 +116,12 @@ export function optimize(o: OptimizeOptions): number {
     adam.dispose();
   }
   return tail.reduce((a, b) => a + b, 0) / tail.length;
+}
+
+/** Keeps a learnable log logit scale within [0, log 100] (CLIP's clamp). */
+export function clampLogScale(model: { config: { learnTemperature: boolean }; params: ParamSet }, name: string): void {
+  if (!model.config.learnTemperature) return;
+  const v = model.params.get(name);
+  const s = v.dataSync()[0]!;
+  if (s > MAX_LOG_SCALE || s < 0) tf.tidy(() => v.assign(tf.scalar(Math.min(Math.max(s, 0), MAX_LOG_SCALE))));
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, groupNorm, silu } from '../../compute/ops/index.js';
 import { linearFast } from './fast-matmul.js';
+import { inputConv2d } from './input-conv.js';
 import { linearSpecs, normSpecs, type ParamSet, type ParamSpec } from './param-set.js';
 
 export interface ConvTowerConfig {
@@ -48,11 +49,13 @@ export function convTowerFeatureDim(c: ConvTowerConfig): number {
   return c.channels[c.channels.length - 1]!;
 }
 
-/** x: NHWC. Returns pooled features [B, C] and their projection [B, D] (not normalised). */
+/** x: NHWC data (no gradient flows into it). Returns pooled features [B, C] and their projection [B, D] (not normalised). */
 export function convTowerForward(p: ParamSet, prefix: string, c: ConvTowerConfig, x: tf.Tensor4D): { features: tf.Tensor2D; projected: tf.Tensor2D } {
   let h = x;
   c.channels.forEach((_, i) => {
-    const y = conv2d(h, p.get(`${prefix}.conv.${i}.weight`) as tf.Tensor4D, { stride: c.strides[i]!, padding: 1, bias: p.get(`${prefix}.conv.${i}.bias`) as tf.Tensor1D });
+    const w = p.get(`${prefix}.conv.${i}.weight`) as tf.Tensor4D;
+    const bias = p.get(`${prefix}.conv.${i}.bias`) as tf.Tensor1D;
+    const y = i === 0 ? inputConv2d(h, w, bias, c.strides[i]!, 1) : conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
     h = silu(groupNorm(y, c.groups, p.get(`${prefix}.norm.${i}.weight`) as tf.Tensor1D, p.get(`${prefix}.norm.${i}.bias`) as tf.Tensor1D));
   });
   const features = tf.mean(h, [1, 2]) as tf.Tensor2D;

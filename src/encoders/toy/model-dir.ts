@@ -1,5 +1,6 @@
 // A toy encoder on disk: a directory with config.json (architecture, tokenizer, front-end statistics) and
 // weights.safetensors (named parameters). Both are deterministic functions of the trained model.
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParamSet } from './param-set.js';
@@ -39,4 +40,19 @@ export async function inChunks<I, O>(items: readonly I[], size: number, fn: (chu
   const out: O[] = [];
   for (let i = 0; i < items.length; i += size) out.push(...(await fn(items.slice(i, i + size))));
   return out;
+}
+
+/** Rows of a [B, N] tensor as Float32Arrays (disposes the tensor). */
+export function rowsOf(t: tf.Tensor2D): Float32Array[] {
+  const [b, n] = t.shape;
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return Array.from({ length: b }, (_, i) => data.slice(i * n, (i + 1) * n));
+}
+
+export function resolveOptions<T extends object>(defaults: Readonly<T>, options: Partial<T>, what: string): T {
+  for (const key of Object.keys(options)) {
+    if (!(key in defaults)) throw new Error(`${what}: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+  }
+  return { ...defaults, ...options } as T;
 }

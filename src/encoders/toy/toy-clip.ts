@@ -8,9 +8,9 @@ import '../../compute/tfjs.js';
 import { sonicToyClasses } from '../../data/sonictoy/classes.js';
 import type { SonicToyDomain } from '../../data/sonictoy/toy-class.js';
 import type { FeatureExtractor, ImageEncoder, RgbImage, TextEncoder } from '../interfaces.js';
-import { EpochSampler, INITIAL_LOG_SCALE, MAX_LOG_SCALE, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
+import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { checkConvTowerConfig, convTowerFeatureDim, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
-import { inChunks, readModelConfig, weightsPath, writeModelDir } from './model-dir.js';
+import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import { ParamSet, type ParamSpec } from './param-set.js';
 import { retrievalTop1, round4, uniqueIndex, zeroShotByDomain, type ZeroShotResult } from './quality.js';
 import { checkTextTowerConfig, textTowerForward, textTowerInput, textTowerSpecs, type TextTowerConfig } from './text-tower.js';
@@ -169,21 +169,6 @@ function checkConfig(c: ToyClipConfig, where: string): void {
   }
 }
 
-/** Rows of a [B, N] tensor as Float32Arrays (disposes the tensor). */
-export function rowsOf(t: tf.Tensor2D): Float32Array[] {
-  const [b, n] = t.shape;
-  const data = t.dataSync() as Float32Array;
-  t.dispose();
-  return Array.from({ length: b }, (_, i) => data.slice(i * n, (i + 1) * n));
-}
-
-export function resolveOptions<T extends object>(defaults: Readonly<T>, options: Partial<T>, what: string): T {
-  for (const key of Object.keys(options)) {
-    if (!(key in defaults)) throw new Error(`${what}: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-  }
-  return { ...defaults, ...options } as T;
-}
-
 /** Trains toy-CLIP on the manifest's training split (all domains). */
 export async function trainToyClip(rows: readonly ToyRow[], options: Partial<ToyClipTrainOptions> = {}, onProgress?: ProgressCallback): Promise<ToyClip> {
   const o = resolveOptions(TOY_CLIP_DEFAULTS, options, 'toy-CLIP training');
@@ -222,16 +207,9 @@ export async function trainToyClip(rows: readonly ToyRow[], options: Partial<Toy
       const txt = model.textForward(texts).pooled;
       return symmetricInfoNce(img, txt, model.logScale(), texts);
     },
-    afterStep: () => clampLogScale(model),
+    afterStep: () => clampLogScale(model, LOGIT_SCALE),
   });
   return model;
-}
-
-export function clampLogScale(model: { config: { learnTemperature: boolean }; params: ParamSet }, name = LOGIT_SCALE): void {
-  if (!model.config.learnTemperature) return;
-  const v = model.params.get(name);
-  const s = v.dataSync()[0]!;
-  if (s > MAX_LOG_SCALE || s < 0) v.assign(tf.scalar(Math.min(Math.max(s, 0), MAX_LOG_SCALE)));
 }
 
 export interface ToyClipReport {
