@@ -34,7 +34,7 @@ export class ParamSet {
         const std = s.std ?? 0.02;
         for (let i = 0; i < n; i++) data[i] = rng.normal() * std;
       }
-      vars.set(s.name, tf.variable(tf.tensor(data, s.shape), true));
+      vars.set(s.name, hostVariable(data, s.shape));
     }
     return new ParamSet(specs, vars);
   }
@@ -48,7 +48,7 @@ export class ParamSet {
         if (!file.tensors.has(s.name)) throw new Error(`${path}: missing parameter '${s.name}' (expected shape [${s.shape}])`);
         const t = file.read(s.name);
         if (t.shape.join() !== s.shape.join()) throw new Error(`${path}: parameter '${s.name}' has shape [${t.shape}], the config expects [${s.shape}]`);
-        vars.set(s.name, tf.variable(tf.tensor(t.data, t.shape), true));
+        vars.set(s.name, hostVariable(t.data, t.shape));
       }
       return new ParamSet(specs, vars);
     } finally {
@@ -90,6 +90,13 @@ export class ParamSet {
     for (const v of this.vars.values()) v.dispose();
     this.vars.clear();
   }
+}
+
+function hostVariable(data: Float32Array, shape: number[]): tf.Variable {
+  const t = tf.tensor(data, shape);
+  const v = tf.variable(t, true);
+  t.dispose(); // the variable holds its own reference to the data
+  return v;
 }
 
 /** Specs of a linear layer: `${name}.weight` [in, out] (+ `${name}.bias` [out]). */

@@ -63,6 +63,21 @@ export const TOY_CLAP_DEFAULTS: Readonly<ToyClapTrainOptions> = Object.freeze({
   temperature: 0.07,
 });
 
+/** A seconds-long profile for smoke runs (smaller widths, fewer steps); override any field as usual. */
+export const TOY_CLAP_QUICK: Readonly<Partial<ToyClapTrainOptions>> = Object.freeze({
+  steps: 60,
+  batchSize: 32,
+  warmupSteps: 10,
+  jointDim: 32,
+  textWidth: 32,
+  textLayers: 1,
+  textHeads: 2,
+  nMels: 32,
+  audioChannels: [8, 16, 32],
+  audioStrides: [2, 2, 2],
+  groups: 4,
+});
+
 const AUDIO = 'audio';
 const TEXT = 'text';
 const LOGIT_SCALE = 'logit_scale';

@@ -78,6 +78,20 @@ export const TOY_CLIP_DEFAULTS: Readonly<ToyClipTrainOptions> = Object.freeze({
   flipImages: true,
 });
 
+/** A seconds-long profile for smoke runs (smaller widths, fewer steps); override any field as usual. */
+export const TOY_CLIP_QUICK: Readonly<Partial<ToyClipTrainOptions>> = Object.freeze({
+  steps: 60,
+  batchSize: 32,
+  warmupSteps: 10,
+  jointDim: 32,
+  textWidth: 32,
+  textLayers: 1,
+  textHeads: 2,
+  imageChannels: [8, 16, 32],
+  imageStrides: [2, 2, 2],
+  groups: 4,
+});
+
 const IMAGE = 'visual';
 const TEXT = 'text';
 const LOGIT_SCALE = 'logit_scale';

@@ -24,6 +24,7 @@ export function imageBatch(images: readonly RgbImage[], size: number, flip?: rea
   const data = new Float32Array(images.length * per);
   images.forEach((img, i) => {
     if (img.width !== size || img.height !== size) throw new Error(`toy image encoder: expected ${size}×${size} images, got ${img.width}×${img.height} (image ${i})`);
+    if (!(img.data instanceof Float32Array)) throw new Error(`toy image encoder: image ${i} must hold Float32 values in [0, 1] (convert 8-bit images with toFloatImage)`);
     if (img.data.length !== per) throw new Error(`toy image encoder: image ${i} has ${img.data.length} values, expected ${per}`);
     if (!flip?.[i]) data.set(img.data, i * per);
     else {

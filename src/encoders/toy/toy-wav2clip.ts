@@ -47,6 +47,17 @@ export const TOY_WAV2CLIP_DEFAULTS: Readonly<ToyWav2ClipTrainOptions> = Object.f
   temperature: 0.07,
 });
 
+/** A seconds-long profile for smoke runs (smaller widths, fewer steps); override any field as usual. */
+export const TOY_WAV2CLIP_QUICK: Readonly<Partial<ToyWav2ClipTrainOptions>> = Object.freeze({
+  steps: 60,
+  batchSize: 32,
+  warmupSteps: 10,
+  nMels: 32,
+  audioChannels: [8, 16, 32],
+  audioStrides: [2, 2, 2],
+  groups: 4,
+});
+
 const AUDIO = 'audio';
 const LOGIT_SCALE = 'logit_scale';
 const CHUNK = 64;

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsFile } from '../../../src/compute/safetensors.js';
 import { evaluateToyClip, ToyClip, toyClipImageEncoder, toyClipImageFeatures, toyClipTextEncoder, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadImages } from '../../../src/encoders/toy/toy-media.js';
@@ -50,6 +51,7 @@ test('toy-CLIP provides the TextEncoder, ImageEncoder and FeatureExtractor roles
   const single = await image.embedImages(images.slice(1, 2));
   assert.ok(single[0]!.every((v, i) => Math.abs(v - emb[1]![i]!) < 1e-5));
   await assert.rejects(image.embedImages([{ width: 8, height: 8, data: new Float32Array(192) }]), /expected 32×32 images, got 8×8/);
+  await assert.rejects(image.embedImages([{ width: 32, height: 32, data: new Uint8Array(3072) as never }]), /must hold Float32 values/);
 });
 
 test('toy-CLIP save/load round trip gives identical embeddings and named weights', async () => {
@@ -77,8 +79,17 @@ test('toy-CLIP save/load round trip gives identical embeddings and named weights
   await assert.rejects(ToyClip.load(join(world.dir, 'nowhere')), /config\.json: cannot read the sonictoy-toy-clip model config/);
 });
 
-test('toy-CLIP training is deterministic in its seed', async () => {
+test('toy-CLIP training is deterministic in its seed and leaks no tensors', async () => {
+  const tensorsBefore = tf.memory().numTensors;
   const again = await trainToyClip(world.rows, QUICK_CLIP);
+  assert.equal(tf.memory().numTensors - tensorsBefore, again.params.names().length, 'training left tensors behind beyond the parameters');
+  const images = loadImages(world.rows.slice(0, 2));
+  const beforeEmbed = tf.memory().numTensors;
+  await again.embedImages(images);
+  await again.imageFeatures(images);
+  await again.embedText(['wood']);
+  await again.encodeTokens(['wood']);
+  assert.equal(tf.memory().numTensors, beforeEmbed, 'embedding left tensors behind');
   const other = await trainToyClip(world.rows, { ...QUICK_CLIP, seed: 1 });
   try {
     const a = await model.params.toHost();
