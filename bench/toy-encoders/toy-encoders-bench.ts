@@ -1,6 +1,6 @@
 // Trains every SonicToy stand-in encoder at its default hyperparameters on a default-size SonicToy world
 // (generated into a temp dir unless --manifest is given), single-threaded wasm, and prints one JSON
-// object: training seconds and quality report per encoder, plus the machine's load average.
+// object: training seconds (wall and CPU) and quality report per encoder, plus the machine's load average.
 //   node dist/bench/toy-encoders/toy-encoders-bench.js [--manifest m.csv] [--out dir]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,10 +20,13 @@ let manifest = values.manifest;
 if (!manifest) manifest = (await generateSonicToy({ outDir: join(mkdtempSync(join(tmpdir(), 'toyenc-bench-')), 'world') })).manifestPath;
 const rows = readManifest(manifest);
 
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+/** Wall-clock and process CPU seconds: on a shared machine the CPU time is the better estimate of an idle run. */
+async function timed<T>(f: () => Promise<T>): Promise<[T, { wall: number; cpu: number }]> {
   const t = Date.now();
+  const c = process.cpuUsage();
   const v = await f();
-  return [v, Math.round((Date.now() - t) / 100) / 10];
+  const u = process.cpuUsage(c);
+  return [v, { wall: Math.round((Date.now() - t) / 100) / 10, cpu: Math.round((u.user + u.system) / 1e5) / 10 }];
 }
 
 const progress = (name: string) => (p: { step: number; steps: number; loss: number }) => {

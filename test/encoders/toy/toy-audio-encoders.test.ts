@@ -79,6 +79,14 @@ test('toy-Wav2CLIP maps audio into the frozen toy-CLIP image space', async () =>
     } finally {
       loaded.dispose();
     }
+    const again = await trainToyWav2Clip(world.rows, clip, QUICK_WAV2CLIP);
+    try {
+      const a = await model.params.toHost();
+      const b = await again.params.toHost();
+      for (const [name, t] of a) assert.deepEqual(b.get(name)!.data, t.data, `parameter ${name} differs between identical runs`);
+    } finally {
+      again.dispose();
+    }
     const report = await evaluateToyWav2Clip(model, clip, world.rows);
     assert.equal(report.valImageCandidates, world.rows.filter((r) => r.split === 'val').length);
     assert.ok(report.valAudioToImageClassTop1 >= report.valAudioToImageTop1);
