@@ -54,6 +54,14 @@ test('toy-CLIP provides the TextEncoder, ImageEncoder and FeatureExtractor roles
   await assert.rejects(image.embedImages([{ width: 32, height: 32, data: new Uint8Array(3072) as never }]), /must hold Float32 values/);
 });
 
+test('toy-CLIP text states are causal, as in CLIP: a token never sees the tokens after it', async () => {
+  const [short, long] = await model.encodeTokens(['wind', 'wind noise over the hills']);
+  const width = 16;
+  // BOS and 'wind' (positions 0 and 1) are identical; position 2 is EOS in one text and 'noise' in the other.
+  for (let i = 0; i < 2 * width; i++) assert.ok(Math.abs(short![i]! - long![i]!) < 1e-5, `state ${i} differs`);
+  assert.ok(short!.slice(2 * width, 3 * width).some((v, i) => Math.abs(v - long![2 * width + i]!) > 1e-4));
+});
+
 test('toy-CLIP save/load round trip gives identical embeddings and named weights', async () => {
   const dir = join(world.dir, 'clip');
   await model.save(dir);
