@@ -50,9 +50,20 @@ export function rowsOf(t: tf.Tensor2D): Float32Array[] {
   return Array.from({ length: b }, (_, i) => data.slice(i * n, (i + 1) * n));
 }
 
+const POSITIVE_INTEGERS = ['steps', 'batchSize', 'jointDim', 'textWidth', 'maxTokens', 'textLayers', 'textHeads', 'groups', 'sampleRate', 'nFft', 'hop', 'nMels'];
+
+/** Defaults overlaid with the caller's options; unknown names and out-of-range values are errors. */
 export function resolveOptions<T extends object>(defaults: Readonly<T>, options: Partial<T>, what: string): T {
   for (const key of Object.keys(options)) {
     if (!(key in defaults)) throw new Error(`${what}: unknown option '${key}' (known: ${Object.keys(defaults).join(', ')})`);
   }
-  return { ...defaults, ...options } as T;
+  const o = { ...defaults, ...options } as T & Record<string, unknown>;
+  const bad = (key: string, expected: string) => new Error(`${what}: option '${key}' must be ${expected}, got ${JSON.stringify(o[key])}`);
+  for (const key of POSITIVE_INTEGERS) if (key in o && !(Number.isInteger(o[key]) && (o[key] as number) >= 1)) throw bad(key, 'a positive integer');
+  if ('batchSize' in o && (o.batchSize as number) < 2) throw bad('batchSize', 'at least 2 (contrastive batches need negatives)');
+  for (const key of ['learningRate', 'temperature', 'clipSeconds']) if (key in o && !((o[key] as number) > 0)) throw bad(key, 'a number > 0');
+  if ('warmupSteps' in o && !(Number.isInteger(o.warmupSteps) && (o.warmupSteps as number) >= 0)) throw bad('warmupSteps', 'a non-negative integer');
+  if ('labelTextFraction' in o && !((o.labelTextFraction as number) >= 0 && (o.labelTextFraction as number) <= 1)) throw bad('labelTextFraction', 'a number in [0, 1]');
+  if ('seed' in o && !(Number.isInteger(o.seed) && (o.seed as number) >= 0)) throw bad('seed', 'a non-negative integer');
+  return o;
 }

@@ -119,5 +119,7 @@ test('toy-CLIP reports retrieval and zero-shot numbers and rejects unknown optio
   assert.equal(report.zeroShotChance.landscape, 0.1111);
   assert.ok(report.temperature > 0);
   await assert.rejects(trainToyClip(world.rows, { stepz: 3 } as never), /unknown option 'stepz'/);
+  await assert.rejects(trainToyClip(world.rows, { batchSize: 0 }), /option 'batchSize' must be a positive integer, got 0/);
+  await assert.rejects(trainToyClip(world.rows, { labelTextFraction: 2 }), /'labelTextFraction' must be a number in \[0, 1\]/);
   await assert.rejects(trainToyClip(world.rows.filter((r) => r.split !== 'train'), QUICK_CLIP), /needs at least 2 rows in the training split/);
 });
