@@ -56,3 +56,9 @@ export async function valuesOn(backend: 'wasm' | 'cpu', fn: () => tf.Tensor[]): 
   tf.dispose(outs);
   return vals;
 }
+
+/** A path under the repository root, from a compiled test file in dist/test/**. */
+export function repoPath(relative: string): string {
+  const here = new URL(import.meta.url).pathname; // dist/test/compute/tf-test-utils.js
+  return new URL(`../../../${relative}`, `file://${here}`).pathname;
+}
