@@ -51,7 +51,7 @@ export class BasicTransformerBlock {
       ...this.attnAdapter.specs(),
       ...normSpecs(joinKey(this.prefix, 'norm_adapter'), this.dim),
       // Zero gate: tanh(0) = 0, so a fresh adapter leaves the UNet unchanged (spec §4, Flamingo-style).
-      { name: joinKey(this.prefix, 'gate_adapter'), shape: [1], layout: 'plain', init: { kind: 'zeros' } },
+      { name: joinKey(this.prefix, 'gate_adapter'), shape: [1], layout: 'plain', init: 'zeros' },
     ];
   }
 
