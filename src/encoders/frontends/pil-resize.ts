@@ -1,5 +1,5 @@
-// Pillow's Image.resize(..., BICUBIC) on 8-bit RGB, reproduced bit for bit (Pillow's Resample.c):
-// separable convolution with the a = −0.5 cubic whose support widens by the scale when shrinking
+// Pillow's Image.resize(..., BICUBIC or BILINEAR) on 8-bit RGB, reproduced bit for bit (Pillow's Resample.c):
+// separable convolution with the a = −0.5 cubic (or the triangle) whose support widens by the scale when shrinking
 // (antialiasing), coefficients normalised and stored as 22-bit fixed point, horizontal pass first with
 // the intermediate image rounded to uint8, then the vertical pass. CLIP's preprocessing (transformers'
 // CLIPImageProcessor on PIL, OpenAI's clip.load preprocess) resizes with it.
@@ -15,6 +15,13 @@ export interface U8Image {
   data: Uint8Array; // HWC
 }
 
+export type PilFilter = 'bicubic' | 'bilinear';
+
+const FILTERS: Record<PilFilter, { support: number; fn: (x: number) => number }> = {
+  bicubic: { support: 2, fn: bicubic },
+  bilinear: { support: 1, fn: (x) => (Math.abs(x) < 1 ? 1 - Math.abs(x) : 0) },
+};
+
 function bicubic(x: number): number {
   const a = -0.5;
   x = Math.abs(x);
@@ -29,8 +36,8 @@ interface Coeffs {
   k: Float64Array; // fixed-point integers stored as doubles
 }
 
-function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
-  const support0 = 2; // bicubic
+function precomputeCoeffs(inSize: number, outSize: number, filter: PilFilter): Coeffs {
+  const { support: support0, fn } = FILTERS[filter];
   const scale = inSize / outSize;
   const filterscale = Math.max(scale, 1);
   const support = support0 * filterscale;
@@ -48,7 +55,7 @@ function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
     xmax -= xmin;
     let ww = 0;
     for (let x = 0; x < xmax; x++) {
-      w[x] = bicubic((x + xmin - center + 0.5) * ss);
+      w[x] = fn((x + xmin - center + 0.5) * ss);
       ww += w[x]!;
     }
     for (let x = 0; x < ksize; x++) {
@@ -67,10 +74,15 @@ function clip8(acc: number): number {
 }
 
 export function pilResizeBicubic(img: U8Image, outWidth: number, outHeight: number): U8Image {
+  return pilResize(img, outWidth, outHeight, 'bicubic');
+}
+
+/** Image.resize((outWidth, outHeight), BICUBIC | BILINEAR) on an 8-bit image. */
+export function pilResize(img: U8Image, outWidth: number, outHeight: number, filter: PilFilter): U8Image {
   const { channels: c } = img;
   let cur = img;
   if (outWidth !== img.width) {
-    const co = precomputeCoeffs(img.width, outWidth);
+    const co = precomputeCoeffs(img.width, outWidth, filter);
     const out = new Uint8Array(cur.height * outWidth * c);
     for (let y = 0; y < cur.height; y++) {
       for (let xx = 0; xx < outWidth; xx++) {
@@ -86,7 +98,7 @@ export function pilResizeBicubic(img: U8Image, outWidth: number, outHeight: numb
     cur = { width: outWidth, height: cur.height, channels: c, data: out };
   }
   if (outHeight !== img.height) {
-    const co = precomputeCoeffs(img.height, outHeight);
+    const co = precomputeCoeffs(img.height, outHeight, filter);
     const out = new Uint8Array(outHeight * cur.width * c);
     for (let yy = 0; yy < outHeight; yy++) {
       const ymin = co.bounds[yy * 2]!;
