@@ -20,11 +20,12 @@ export function tileOrCrop(samples: Float32Array, target: number, crop: CropPoli
 }
 
 export function cropStart(samples: Float32Array, target: number, crop: CropPolicy): number {
-  const room = samples.length - target; // valid starts: 0..room
+  const room = samples.length - target;
   if (room <= 0) return 0;
   if (crop.kind === 'center') return Math.floor(room / 2);
+  // Same range as CLAPWrapper's random.randrange(len − L): starts 0..room−1.
   const rng = mulberry32((crop.seed ^ contentHash(samples)) >>> 0);
-  return Math.floor(rng() * (room + 1));
+  return Math.floor(rng() * room);
 }
 
 /** FNV-1a over the length and up to 4096 evenly spaced samples' bit patterns. */
