@@ -3,6 +3,7 @@ need, computed with the original libraries (librosa, torch.stft, transformers' C
 transformers' CLIPTokenizer), for the TypeScript ports in src/encoders/frontends/.
 
 Run: /work/venv-ref/bin/python tools/reference/make_frontend_fixtures.py
+     /work/venv-ref/bin/python tools/reference/make_frontend_fixtures.py real-vocab <bpe_simple_vocab_16e6.txt.gz>
 Inputs are generated from fixed seeds and stored next to the outputs (float32 safetensors), so the tests
 never run Python. The tiny BPE vocabulary (vocab.json + merges.txt) is learnt here from a small corpus
 with CLIP's own layout (byte alphabet, byte+</w>, merges, the two special tokens).
@@ -163,8 +164,41 @@ def tokenizer_fixtures():
                   ensure_ascii=False, indent=1)
 
 
+REAL_SENTENCES = SENTENCES + [
+    'fire crackling', 'wind noise', 'underwater bubbling', 'splashing water', 'waterfall burbling', 'squishing water',
+    'a photo of a waterfall in the mountains, 4k, highly detailed',
+    'A red Ceramic mug being hit with a wooden stick.',
+    'Kids are talking by the door', "Dogs are sitting by the door, aren't they?",
+    'naïve café façade — résumé', '東京の夜景', 'emoji 🔥🌊 test', 'hyphen-ated words & numbers 12345 3.14',
+    'x' * 300,
+]
+
+
+def real_vocab_fixtures(gz_path):
+    """Expected ids under the real CLIP vocabulary (bpe_simple_vocab_16e6.txt.gz from the open_clip_torch wheel;
+    not committed: 1.36 MB). transformers' CLIPTokenizer is built from the same merges, as HF's vocab.json is."""
+    import gzip
+    import hashlib
+    from transformers import CLIPTokenizer
+    b2u = bytes_to_unicode()
+    merges = gzip.open(gz_path).read().decode('utf-8').split('\n')[1:49152 - 256 - 2 + 1]
+    merges = [tuple(m.split()) for m in merges]
+    vocab = list(b2u.values())
+    vocab = vocab + [v + '</w>' for v in vocab] + [''.join(m) for m in merges] + ['<|startoftext|>', '<|endoftext|>']
+    tok = CLIPTokenizer(vocab={v: i for i, v in enumerate(vocab)}, merges=merges)
+    cases = [{'text': s, 'ids': tok(s, padding='max_length', max_length=77, truncation=True)['input_ids']} for s in REAL_SENTENCES]
+    sha = hashlib.sha256(open(gz_path, 'rb').read()).hexdigest()
+    with open(os.path.join(OUT, 'tokenizer-real.json'), 'w', encoding='utf-8') as f:
+        json.dump({'vocab': 'bpe_simple_vocab_16e6.txt.gz', 'sha256': sha, 'bos': tok.bos_token_id, 'eos': tok.eos_token_id,
+                   'cases': cases}, f, ensure_ascii=False)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if len(sys.argv) == 3 and sys.argv[1] == 'real-vocab':
+        real_vocab_fixtures(sys.argv[2])
+        print('wrote', os.path.join(OUT, 'tokenizer-real.json'))
+        return
     audio_fixtures()
     cases = image_fixtures()
     tokenizer_fixtures()

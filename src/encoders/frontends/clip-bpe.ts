@@ -5,6 +5,7 @@
 // Reads the standard vocab.json + merges.txt pair of an HF CLIP tokenizer folder.
 // (OpenAI's original also runs ftfy and html.unescape; transformers does not, and neither does this.)
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 export const CLIP_PATTERN = /<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+/giu;
 export const BOS_TOKEN = '<|startoftext|>';
@@ -20,6 +21,17 @@ export function bytesToUnicode(): string[] {
   let n = 0;
   for (let b = 0; b < 256; b++) if (table[b] === undefined) table[b] = String.fromCodePoint(256 + n++);
   return table;
+}
+
+/** The byte symbols in the order CLIP's vocabulary lists them (printable bytes first, then the rest). */
+export function clipByteSymbolOrder(): string[] {
+  const table = bytesToUnicode();
+  const printable: number[] = [];
+  for (let b = 33; b <= 126; b++) printable.push(b);
+  for (let b = 161; b <= 172; b++) printable.push(b);
+  for (let b = 174; b <= 255; b++) printable.push(b);
+  const rest = [...Array(256).keys()].filter((b) => !printable.includes(b));
+  return [...printable, ...rest].map((b) => table[b]!);
 }
 
 export class ClipTokenizer {
@@ -65,6 +77,23 @@ export class ClipTokenizer {
       merges.push([parts[0]!, parts[1]!]);
     });
     return new ClipTokenizer(new Map(Object.entries(vocabJson)), merges, maxTokens);
+  }
+
+  /**
+   * OpenAI's bpe_simple_vocab_16e6.txt.gz (shipped with clip / open_clip): the first 48,894 merges; the
+   * vocabulary is derived from them exactly as CLIP's SimpleTokenizer (and HF's vocab.json) does.
+   */
+  static fromOpenAiBpeGz(path: string, maxTokens = 77): ClipTokenizer {
+    let lines: string[];
+    try {
+      lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n');
+    } catch (e) {
+      throw new Error(`${path}: cannot read the CLIP BPE merges (${(e as Error).message})`);
+    }
+    const merges = lines.slice(1, 49152 - 256 - 2 + 1).map((l) => l.split(/\s+/) as [string, string]);
+    const symbols = clipByteSymbolOrder();
+    const vocabList = [...symbols, ...symbols.map((s) => `${s}</w>`), ...merges.map(([a, b]) => a + b), BOS_TOKEN, EOS_TOKEN];
+    return new ClipTokenizer(new Map(vocabList.map((v, i) => [v, i])), merges, maxTokens);
   }
 
   normalize(text: string): string {

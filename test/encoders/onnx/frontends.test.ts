@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { resample } from '../../../src/encoders/frontends/resample.js';
 import { clapLogMel, clapFrontEnd, CLAP_FRAMES, CLAP_SAMPLES, clapWaveform } from '../../../src/encoders/frontends/clap-audio.js';
@@ -90,5 +91,16 @@ test('CLIP BPE tokenizer reproduces transformers CLIPTokenizer ids exactly (tiny
   const tok = ClipTokenizer.fromFiles(join(dir, 'vocab.json'), join(dir, 'merges.txt'));
   assert.equal(tok.bos, fx.bos);
   assert.equal(tok.eos, fx.eos);
+  for (const c of fx.cases) assert.deepEqual([...tok.encode(c.text)], c.ids, JSON.stringify(c.text));
+});
+
+// The real CLIP vocabulary is 1.36 MB and not committed: set SONIC_CLIP_BPE_GZ to bpe_simple_vocab_16e6.txt.gz
+// (it ships in the open_clip_torch and clip wheels) or put it under models/upstream/open_clip/.
+const realBpe = process.env.SONIC_CLIP_BPE_GZ ?? join('models', 'upstream', 'open_clip', 'bpe_simple_vocab_16e6.txt.gz');
+test('CLIP BPE tokenizer reproduces transformers CLIPTokenizer ids under the real 49,408-token vocabulary', { skip: !existsSync(realBpe) && `no ${realBpe}` }, () => {
+  const fx = JSON.parse(readFileSync(join(FRONTEND_FIXTURES, 'tokenizer-real.json'), 'utf8')) as { sha256: string; bos: number; eos: number; cases: { text: string; ids: number[] }[] };
+  assert.equal(createHash('sha256').update(readFileSync(realBpe)).digest('hex'), fx.sha256, `${realBpe} is not the vocabulary the fixture was made with`);
+  const tok = ClipTokenizer.fromOpenAiBpeGz(realBpe);
+  assert.deepEqual([tok.bos, tok.eos], [49406, 49407]);
   for (const c of fx.cases) assert.deepEqual([...tok.encode(c.text)], c.ids, JSON.stringify(c.text));
 });
