@@ -33,7 +33,10 @@ export class OnnxClapAudioEncoder implements AudioEncoder {
   static async load(path: string, options: unknown = {}): Promise<OnnxClapAudioEncoder> {
     const o = parseOptions(clapOptions, 'onnx-ms-clap-2022', options);
     const s = await openChecked(modelFile(path, CLAP_FILE), 'MS-CLAP 2022 audio encoder', SIGNATURES.clapAudio, o, o.expectDims);
-    if (s.dims.D === undefined) throw new Error(`${s.file}: the embedding width (audio_embeds dim 1) must be fixed in the graph`);
+    if (s.dims.D === undefined) {
+      await s.session.release();
+      throw new Error(`${s.file}: the embedding width (audio_embeds dim 1) must be fixed in the graph`);
+    }
     const crop: CropPolicy = o.crop === 'center' ? { kind: 'center' } : { kind: 'seeded', seed: o.cropSeed };
     return new OnnxClapAudioEncoder(s, crop, o.batchSize, o.name);
   }

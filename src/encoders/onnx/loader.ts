@@ -1,4 +1,5 @@
 // The bundle-facing entry point: ModelRef.impl names → ONNX model classes.
+import { resolveModelPath, type ModelRef } from '../bundle.js';
 import { OnnxCaptioner } from './captioner.js';
 import { OnnxClapAudioEncoder } from './clap-audio-encoder.js';
 import { OnnxClipImageEncoder } from './clip-image-encoder.js';
@@ -40,4 +41,9 @@ export async function loadOnnxModel(impl: string, path: string, options?: Record
 export async function loadOnnxModel(impl: string, path: string, options: Record<string, unknown> = {}): Promise<OnnxModels[OnnxImpl]> {
   if (!isOnnxImpl(impl)) throw new Error(`unknown ONNX model impl '${impl}' (known: ${ONNX_IMPLS.join(', ')})`);
   return LOADERS[impl](path, options);
+}
+
+/** Loads a bundle's ModelRef: `path` resolves against the bundle directory unless absolute. */
+export async function loadOnnxModelRef(bundle: { dir: string }, ref: ModelRef): Promise<OnnxModels[OnnxImpl]> {
+  return loadOnnxModel(ref.impl, resolveModelPath(bundle, ref), ref.options);
 }

@@ -21,7 +21,10 @@ export class OnnxWav2Clip implements AudioToImageSpaceEncoder {
   static async load(path: string, options: unknown = {}): Promise<OnnxWav2Clip> {
     const o = parseOptions(commonOptions, 'onnx-wav2clip', options);
     const s = await openChecked(modelFile(path, WAV2CLIP_FILE), 'Wav2CLIP audio encoder', SIGNATURES.wav2clip, o, o.expectDims);
-    if (s.dims.D === undefined) throw new Error(`${s.file}: the embedding width (audio_embeds dim 1) must be fixed in the graph`);
+    if (s.dims.D === undefined) {
+      await s.session.release();
+      throw new Error(`${s.file}: the embedding width (audio_embeds dim 1) must be fixed in the graph`);
+    }
     return new OnnxWav2Clip(s, o.name);
   }
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOnnxModel } from '../../../src/encoders/onnx/loader.js';
+import { loadOnnxModel, loadOnnxModelRef } from '../../../src/encoders/onnx/loader.js';
+import { OnnxWav2Clip } from '../../../src/encoders/onnx/wav2clip-encoder.js';
 import type { RgbImage } from '../../../src/encoders/interfaces.js';
 import { ONNX_FIXTURES, maxRelErr, need, readTensors } from './reference.js';
 
@@ -148,4 +149,14 @@ test('loader errors: unknown impl, missing file, bad options', async () => {
   await assert.rejects(loadOnnxModel('onnx-nope', dir('bad'), {}), /unknown ONNX model impl 'onnx-nope'.*onnx-ms-clap-2022/);
   await assert.rejects(loadOnnxModel('onnx-wav2clip', join(dir('bad'), 'nothing.onnx'), {}), /nothing\.onnx: ONNX model file not found/);
   await assert.rejects(loadOnnxModel('onnx-ms-clap-2022', dir('ms-clap-2022'), { crop: 'random' }), /options\.crop/);
+});
+
+test('loadOnnxModelRef resolves a bundle-relative ModelRef path', async () => {
+  const m = await loadOnnxModelRef({ dir: ONNX_FIXTURES }, { impl: 'onnx-wav2clip', path: 'wav2clip', options: { name: 'w2c-tiny' } });
+  try {
+    assert.ok(m instanceof OnnxWav2Clip);
+    assert.equal(m.name, 'w2c-tiny');
+  } finally {
+    await m.close();
+  }
 });
