@@ -154,6 +154,16 @@ def export_real_clap(checkpoint, out_dir):
 # ------------------------------------------------------------------------------------------------
 # CLIP towers through transformers.
 
+def clip_tower_config(folder, tower):
+    """The tower's config from a full CLIPModel folder, with the model-level projection_dim (the tower
+    configs do not always repeat it, and a wrong one would silently re-initialise the projection)."""
+    from transformers import CLIPConfig
+    full = CLIPConfig.from_pretrained(folder)
+    cfg = full.text_config if tower == 'text' else full.vision_config
+    cfg.projection_dim = full.projection_dim
+    return cfg
+
+
 def clip_text_wrapper(model):
     class W(nn.Module):
         def __init__(self):
@@ -178,7 +188,7 @@ def export_real_clip_text(folder, out_dir):
     CLIPTextModelWithProjection's last_hidden_state is SD 1.4's conditioning; text_embeds is the pooled,
     projected embedding used for AIC's zero-shot classification."""
     from transformers import CLIPTextModelWithProjection
-    model = CLIPTextModelWithProjection.from_pretrained(folder, attn_implementation='eager')
+    model = CLIPTextModelWithProjection.from_pretrained(folder, config=clip_tower_config(folder, 'text'), attn_implementation='eager')
     export_clip_text(model, out_dir)
     for f in ('vocab.json', 'merges.txt'):
         shutil.copy(os.path.join(folder, f), os.path.join(out_dir, f))
@@ -204,7 +214,7 @@ def export_clip_image(model, size, out_dir):
 def export_real_clip_image(folder, out_dir):
     """openai/clip-vit-large-patch14 or openai/clip-vit-base-patch32 (local HF folder) → vision_model.onnx."""
     from transformers import CLIPVisionModelWithProjection
-    model = CLIPVisionModelWithProjection.from_pretrained(folder, attn_implementation='eager')
+    model = CLIPVisionModelWithProjection.from_pretrained(folder, config=clip_tower_config(folder, 'vision'), attn_implementation='eager')
     export_clip_image(model, model.config.image_size, out_dir)
 
 
@@ -287,9 +297,14 @@ def export_inception(model, out_dir):
 
 
 def export_real_inception(weights_path, out_dir):
-    """pt_inception-2015-12-05-6726825d.pth (pytorch-fid) → inception_pool3.onnx. Needs `pip install pytorch-fid`;
-    put the .pth in torch's hub checkpoint dir (pytorch-fid loads it from there by URL name)."""
+    """pt_inception-2015-12-05-6726825d.pth (pytorch-fid) → inception_pool3.onnx. Needs `pip install pytorch-fid`
+    (which brings torchvision). pytorch-fid loads the weights by URL name from torch hub's checkpoint dir, so the
+    given file is copied there first."""
     from pytorch_fid.inception import InceptionV3
+    hub = os.path.join(torch.hub.get_dir(), 'checkpoints')
+    os.makedirs(hub, exist_ok=True)
+    if not os.path.exists(os.path.join(hub, os.path.basename(weights_path))):
+        shutil.copy(weights_path, os.path.join(hub, os.path.basename(weights_path)))
 
     class W(nn.Module):
         def __init__(self):
@@ -365,7 +380,10 @@ def export_real_vit_gpt2(folder, out_dir):
     export_captioner(ved, 224, out_dir)
     for f in ('vocab.json', 'merges.txt'):
         shutil.copy(os.path.join(folder, f), os.path.join(out_dir, f))
-    cfg = {'decoderStartTokenId': ved.config.decoder_start_token_id, 'eosTokenId': ved.config.eos_token_id,
+    start = ved.config.decoder_start_token_id
+    start = ved.config.decoder.bos_token_id if start is None else start
+    eos = ved.config.eos_token_id if ved.config.eos_token_id is not None else ved.config.decoder.eos_token_id
+    cfg = {'decoderStartTokenId': start, 'eosTokenId': eos,
            'maxLength': 16, 'image': {'size': 224, 'resample': 'bilinear', 'mean': [0.5] * 3, 'std': [0.5] * 3}}
     with open(os.path.join(out_dir, 'captioner.json'), 'w') as f:
         json.dump(cfg, f, indent=1)
