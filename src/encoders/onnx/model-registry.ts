@@ -276,3 +276,28 @@ async function downloadVerified(reg: ModelRegistry, name: string, f: RegistryFil
   if (!statSync(dest).isFile()) throw new Error(`${dest}: not a file after download`);
   return dest;
 }
+
+export interface FileStatus {
+  model: string;
+  file: string;
+  found: string | null;
+  /** Where the file should go when it is missing. */
+  target: string;
+}
+
+/** Every file of every model (or of `names`), found or not, without touching the network. */
+export function registryStatus(reg: ModelRegistry, names?: string[]): FileStatus[] {
+  const out: FileStatus[] = [];
+  for (const name of names ?? Object.keys(reg.data.models)) {
+    for (const f of reg.model(name).files) {
+      const target = f.path !== undefined ? absolutize(f.path, reg.ctx.root) : reg.targetPath(name, f);
+      out.push({ model: name, file: f.name, found: reg.locate(name, f), target });
+    }
+  }
+  return out;
+}
+
+/** A human-readable table of registryStatus, one line per file. */
+export function formatRegistryStatus(rows: FileStatus[]): string {
+  return rows.map((r) => `${r.found ? 'ok     ' : 'MISSING'} ${r.model}/${r.file}  ${r.found ?? `→ place at ${r.target}`}`).join('\n');
+}

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadModelRegistry, ModelRegistryError, resolveModel } from '../../../src/encoders/onnx/model-registry.js';
+import { formatRegistryStatus, loadModelRegistry, ModelRegistryError, registryStatus, resolveModel } from '../../../src/encoders/onnx/model-registry.js';
 import { isOnnxImpl, loadOnnxModel } from '../../../src/encoders/onnx/loader.js';
 import { ONNX_FIXTURES } from './reference.js';
 
@@ -74,6 +74,10 @@ test('local files win: the documented place, or a files[].path override', async 
   assert.equal(r.files['x.bin'], join(dir, 'models', 'a', 'x.bin'));
   assert.equal(r.files['y.bin'], join(dir, 'elsewhere.bin'));
   assert.equal(r.dir, join(dir, 'models', 'a'));
+  rmSync(join(dir, 'elsewhere.bin'));
+  const status = registryStatus(loadModelRegistry(join(dir, 'models.yaml'), { root: dir, env: {} }));
+  assert.deepEqual(status.map((s) => [s.file, s.found !== null]), [['x.bin', true], ['y.bin', false]]);
+  assert.match(formatRegistryStatus(status), new RegExp(`MISSING a/y\\.bin  → place at ${join(dir, 'elsewhere.bin').replace(/[.]/g, '\\.')}`));
 });
 
 test('downloads are verified against sha256: a match is cached, a mismatch is discarded with a clear error', async () => {
