@@ -1,0 +1,13 @@
+// Differentiable building blocks whose gradients run on every tfjs backend, wasm included.
+import '../tfjs.js';
+export { conv2d, zeroInsert2d, type Conv2dOptions, type Conv2dPadding } from './conv2d.js';
+export { resolvePadding2d, type ExplicitPadding2d } from './padding.js';
+export { conv1d, type Conv1dOptions } from './conv1d.js';
+export { convTranspose1d, type ConvTranspose1dOptions } from './conv-transpose1d.js';
+export { linear } from './linear.js';
+export { groupNorm } from './group-norm.js';
+export { layerNorm } from './layer-norm.js';
+export { silu, geluExact } from './activations.js';
+export { upsampleNearest2x } from './upsample.js';
+export { scaledDotProductAttention, splitHeads, mergeHeads, type AttentionOptions } from './attention.js';
+export { timestepEmbedding, type TimestepEmbeddingOptions } from './timestep-embedding.js';

@@ -1,0 +1,52 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { tfShapeOf } from '../../src/compute/torch-layout.js';
+import { SD14_VAE_CONFIG, TINY_VAE_CONFIG } from '../../src/sonic/vae/config.js';
+import { AutoencoderKL } from '../../src/sonic/vae/autoencoder-kl.js';
+import { countParams } from '../../src/sonic/unet/param-spec.js';
+import { assertMatches, openFixture, readNchwAsNhwc, tf, useWasm } from './reference-fixtures.js';
+import { loadParamsForTest } from './load-params.js';
+
+const weights = openFixture('tiny_vae_weights.safetensors');
+const io = openFixture('tiny_vae_io.safetensors');
+
+before(useWasm);
+
+test('the tiny VAE preset is the fixture config and its specs are the diffusers keys', () => {
+  const c = JSON.parse(weights.metadata.config!) as Record<string, unknown>;
+  assert.deepEqual(TINY_VAE_CONFIG, {
+    inChannels: c.in_channels,
+    outChannels: c.out_channels,
+    blockOutChannels: c.block_out_channels,
+    layersPerBlock: c.layers_per_block,
+    latentChannels: c.latent_channels,
+    normNumGroups: c.norm_num_groups,
+    sampleSize: c.sample_size,
+    scalingFactor: c.scaling_factor,
+  });
+  const specs = AutoencoderKL.paramSpecs(TINY_VAE_CONFIG);
+  assert.deepEqual(specs.map((s) => s.name).sort(), weights.keys().sort());
+  for (const s of specs) assert.deepEqual(s.shape, tfShapeOf(s.layout, weights.tensors.get(s.name)!.shape), s.name);
+  assert.equal(countParams(specs), Number(weights.metadata.param_count));
+});
+
+test('SD-1.4 VAE has the published 83,653,863 parameters', () => {
+  assert.equal(countParams(AutoencoderKL.paramSpecs(SD14_VAE_CONFIG)), 83_653_863);
+});
+
+test('encode (posterior mean) and decode match diffusers (wasm)', () => {
+  const params = loadParamsForTest(AutoencoderKL.paramSpecs(TINY_VAE_CONFIG), weights);
+  const vae = new AutoencoderKL(TINY_VAE_CONFIG, { get: (n) => params.get(n)! });
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const mean = vae.encode(readNchwAsNhwc(io, 'image'));
+    assertMatches(mean, readNchwAsNhwc(io, 'posterior_mean'), 1e-4, 'posterior mean');
+    assertMatches(vae.decode(readNchwAsNhwc(io, 'z')), readNchwAsNhwc(io, 'decoded'), 1e-4, 'decoded');
+    const scaled = vae.scaleLatents(mean);
+    assertMatches(vae.unscaleLatents(scaled), mean, 1e-6, 'scale round trip');
+    assert.ok(Math.abs(scaled.dataSync()[0]! - mean.dataSync()[0]! * 0.18215) < 1e-6);
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => vae.encode(tf.zeros([1, 15, 16, 3]) as tf.Tensor4D), /must be divisible by 2/);
+  tf.dispose([...params.values()]);
+});
