@@ -1,6 +1,6 @@
 // Power spectrogram as torch.stft / librosa.stft compute it with center=True, pad_mode='reflect' and a
 // periodic Hann window of length n_fft: frames = 1 + floor(len / hop), bins = n_fft/2 + 1.
-import { Fft } from './fft.js';
+import { Fft } from '../../data/media/fft.js';
 
 export interface PowerSpectrogram {
   frames: number;
