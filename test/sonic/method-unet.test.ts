@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasm, openFixture } from './reference-fixtures.js';
 import { createUNetParams, loadUNetWeights } from '../../src/sonic/unet/weights.js';
+import { isAdapterParam } from '../../src/sonic/unet/unet2d-condition.js';
 import { TINY_UNET_CONFIG, SD14_UNET_CONFIG } from '../../src/sonic/unet/config.js';
 import { UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
 import { AudioProjector } from '../../src/sonic/projector/audio-projector.js';
@@ -22,8 +23,8 @@ const PROJECTOR = { ...SMALL_PROJECTOR, inputDim: 16, tokens: 3, blocks: 2, outp
 
 function tinyUNet(trainableAdapters: boolean) {
   const weights = openFixture('tiny_unet_weights.safetensors');
-  const params = createUNetParams(TINY_UNET_CONFIG, { trainable: (n) => trainableAdapters && n.includes('adapter') });
-  loadUNetWeights(params, weights, 'all');
+  const params = createUNetParams(TINY_UNET_CONFIG, { trainable: (n: string) => trainableAdapters && isAdapterParam(n) });
+  loadUNetWeights(params, weights);
   weights.close();
   return { unet: new UNet2DCondition(TINY_UNET_CONFIG, params), params };
 }
