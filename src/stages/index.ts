@@ -12,7 +12,15 @@ import { assembleBundleStage } from './toy/assemble-bundle.js';
 import { captionStage } from './method/caption.js';
 import { embedStage } from './method/embed.js';
 import { trainProjectorStage } from './method/train-projector.js';
+import { trainAdapterStage } from './method/train-adapter.js';
+import { generateStage } from './method/generate.js';
+import { editStage } from './method/edit.js';
+import { evaluateStage } from './method/evaluate.js';
+import { paperTablesStage } from './method/paper-tables.js';
+import { worldReportStage } from './method/world-report.js';
+import { mergeDatasetsStage } from './method/merge-datasets.js';
+import { trainToySdStage } from './toy/train-toy-sd.js';
 
-export const toyStages: StageDefinition[] = [sonictoySynthStage, trainToyClipStage, trainToyClapStage, trainToyWav2ClipStage, buildToyCaptionerStage, assembleBundleStage];
-export const methodStages: StageDefinition[] = [captionStage, embedStage, trainProjectorStage];
+export const toyStages: StageDefinition[] = [sonictoySynthStage, trainToyClipStage, trainToyClapStage, trainToyWav2ClipStage, buildToyCaptionerStage, trainToySdStage, assembleBundleStage];
+export const methodStages: StageDefinition[] = [mergeDatasetsStage, captionStage, embedStage, trainProjectorStage, trainAdapterStage, generateStage, editStage, evaluateStage, paperTablesStage, worldReportStage];
 export const stages: StageDefinition[] = [...ingestStages, ...toyStages, ...methodStages];

@@ -58,9 +58,15 @@ export function readDataset(datasetDir: string): DatasetRow[] {
   });
 }
 
-/** Writes manifest.csv into `dir` with media paths relative to it. */
+/**
+ * Writes manifest.csv into `dir`. Media inside `dir` get relative paths; media elsewhere (another stage's
+ * immutable output) keep absolute paths, since a stage's output directory moves into the object store.
+ */
 export function writeDataset(dir: string, rows: readonly DatasetRow[]): void {
-  const rel = (p: string) => relative(dir, p).split('\\').join('/');
+  const rel = (p: string) => {
+    const r = relative(dir, p);
+    return r.startsWith('..') || isAbsolute(r) ? p : r.split('\\').join('/');
+  };
   const csv = stringify(
     rows.map((r) => [r.id, r.domain, r.label, r.caption, rel(r.audioPath), rel(r.imagePath), r.split, String(r.intensity)]),
     { header: true, columns: [...COLUMNS] },
