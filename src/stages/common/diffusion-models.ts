@@ -34,7 +34,13 @@ function readConfig(dir: string, what: string): Record<string, unknown> {
   }
 }
 
+/** The impls this loader reads (diffusers-layout directories); toy-SD writes the same layout. */
+export const UNET_IMPLS = ['toy-unet', 'diffusers-unet'];
+export const VAE_IMPLS = ['toy-vae', 'diffusers-vae'];
+
 export function loadBackbone(bundle: OpenBundle, options: { seed?: number; trainableAdapters?: boolean } = {}): DiffusionBackbone {
+  if (!UNET_IMPLS.includes(bundle.unet.impl)) throw new Error(`${bundle.dir}/bundle.json: unet impl '${bundle.unet.impl}' is not one the method stages load (${UNET_IMPLS.join(', ')}: a diffusers-layout directory)`);
+  if (!VAE_IMPLS.includes(bundle.vae.impl)) throw new Error(`${bundle.dir}/bundle.json: vae impl '${bundle.vae.impl}' is not one the method stages load (${VAE_IMPLS.join(', ')}: a diffusers-layout directory)`);
   const unetDir = resolveModelPath(bundle, bundle.unet);
   const vaeDir = resolveModelPath(bundle, bundle.vae);
   const unetConfig = unetConfigFromDiffusers(readConfig(unetDir, 'UNet'), join(unetDir, 'config.json'));
