@@ -1,7 +1,8 @@
 // matMul whose forward and gradients never pass transpose flags to the kernel. On tfjs-wasm, BatchMatMul with
 // transposeA/transposeB is 5–15× slower than an explicit Transpose followed by a plain BatchMatMul (measured
 // here and in node-ml-probe §1.3), and tfjs's built-in gradient of matMul uses exactly those flags
-// (dA = dy·Bᵀ via transposeB, dB = Aᵀ·dy via transposeA). Batch dimensions must match (no broadcasting).
+// (dA = dy·Bᵀ via transposeB, dB = Aᵀ·dy via transposeA). Operands whose batch dimensions differ (tfjs
+// broadcasting) go to tf.matMul unchanged (whose gradient does not support broadcasting in tfjs 4.22).
 import * as tf from '@tensorflow/tfjs-core';
 
 function swapLast2(x: tf.Tensor): tf.Tensor {
@@ -13,9 +14,8 @@ function swapLast2(x: tf.Tensor): tf.Tensor {
 
 /** a: [..., m, k] (or [..., k, m] with transposeA); b: [..., k, n] (or [..., n, k] with transposeB). */
 export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = false, transposeB = false): T {
-  if (a.rank < 2 || a.rank !== b.rank) throw new Error(`matMul: operands must have the same rank ≥ 2, got [${a.shape}] and [${b.shape}]`);
-  if (a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join()) {
-    throw new Error(`matMul: batch dimensions differ: [${a.shape}] vs [${b.shape}]`);
+  if (a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join()) {
+    return tf.matMul(a, b, transposeA, transposeB) as T;
   }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [aIn, bIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];

@@ -107,6 +107,10 @@ export class Transformer2DModel {
   }
 
   forward(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks?: UNetHooks): tf.Tensor4D {
+    return tf.tidy(() => this.run(p, x, text, audio, hooks));
+  }
+
+  private run(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks: UNetHooks | undefined): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
     const k = (n: string): string => joinKey(this.prefix, n);
     let y = groupNorm(x, this.options.groups, ...norm(p, k('norm')), TRANSFORMER_GROUPNORM_EPS);

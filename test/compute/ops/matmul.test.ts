@@ -26,7 +26,8 @@ for (const s of shapes) {
   });
 }
 
-test('matMul rejects mismatched ranks and batch dimensions', () => {
-  assert.throws(() => matMul(tf.zeros([2, 3, 4]), tf.zeros([4, 5])), /same rank/);
-  assert.throws(() => matMul(tf.zeros([2, 3, 4]), tf.zeros([3, 4, 5])), /batch dimensions differ/);
+test('matMul with broadcast batch dimensions behaves as tf.matMul', () => {
+  const a = randomTensor([2, 3, 4], 5);
+  const b = randomTensor([1, 5, 4], 6);
+  assert.deepEqual([...matMul(a, b, false, true).dataSync()], [...tf.matMul(a, b, false, true).dataSync()]);
 });
