@@ -34,5 +34,13 @@ export interface Executor {
   cancel(handle: JobHandle): Promise<void>;
   /** Rebuild a handle for a job recorded by an earlier (killed) runner, if the executor can re-attach. */
   reattach?(jobId: string, stageRunDir: string): JobHandle | undefined;
+  /** Optional: resolve when the job ends (saves polling); executors that can only poll omit it. */
+  wait?(handle: JobHandle): Promise<JobStatus>;
   close?(): Promise<void>;
+  /**
+   * Optional: true when this executor's own scheduler (e.g. Slurm) allocates the stage's cpus, memory and
+   * GPUs, so the runner must not count the stage against its local budget nor hand it local GPU ids.
+   * Absent or false: the runner's local resource pool applies (the local executor).
+   */
+  allocatesResources?(stageId: string): boolean;
 }

@@ -1,0 +1,28 @@
+// What every pipeline command needs first: the stage catalog, the loaded pipeline and the workspace.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Pipeline } from '../engine/config/pipeline-model.js';
+import type { StageCatalog } from '../engine/stage/stage-definition.js';
+import { loadPipeline } from '../engine/config/load-pipeline.js';
+import { resolveWorkspaceDir } from '../engine/store/workspace.js';
+import { UsageError } from './cli-error.js';
+import { loadCatalog, stageModuleList } from './stage-modules.js';
+
+export interface PipelineContext {
+  pipeline: Pipeline;
+  catalog: StageCatalog;
+  stageModules: string[];
+  workspace: string; // the .sonic directory
+}
+
+/** The workspace is `--workspace DIR`, else $SONIC_WORKSPACE, else `.sonic` in the working directory (as for the query commands). */
+export async function pipelineContext(file: string | undefined, opts: { set?: Record<string, string>; workspace?: string | undefined }): Promise<PipelineContext> {
+  if (!file) throw new UsageError('missing PIPELINE (a pipeline YAML file)');
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`pipeline file not found: ${file}`);
+  const stageModules = stageModuleList();
+  const catalog = await loadCatalog(stageModules);
+  const workspace = resolveWorkspaceDir(opts.workspace);
+  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog });
+  return { pipeline, catalog, stageModules, workspace };
+}

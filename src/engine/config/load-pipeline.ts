@@ -1,0 +1,63 @@
+// The pipeline-file loader: YAML (with includes, vars, profiles, matrix) -> validated, typed Pipeline.
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { StageCatalog } from '../stage/stage-definition.js';
+import { DiagnosticBag, PipelineConfigError } from './diagnostics.js';
+import { loadSources } from './load-sources.js';
+import type { Pipeline } from './pipeline-model.js';
+import { resolveStages } from './resolve-stages.js';
+import { resolveVars } from './resolve-vars.js';
+
+export { formatDiagnostics, PipelineConfigError } from './diagnostics.js';
+
+export interface LoadPipelineOptions {
+  /** `--set key=value` overrides of vars; values are parsed as YAML scalars. `profile` selects a profile. */
+  set?: Record<string, string>;
+  /** When given, `uses:` names must exist in it and `with:`/inputs/outputs are checked against the stage. */
+  catalog?: StageCatalog;
+  /**
+   * Directory that `publish:` targets must stay inside. Default: the nearest directory at or above the
+   * pipeline file that holds `.sonic`, `.git` or `package.json`, else the pipeline file's directory.
+   */
+  workspaceRoot?: string;
+}
+
+export function findWorkspaceRoot(startDir: string): string {
+  let dir = startDir;
+  for (;;) {
+    if (['.sonic', '.git', 'package.json'].some((m) => existsSync(join(dir, m)))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return startDir;
+    dir = parent;
+  }
+}
+
+/** Loads, expands and checks a pipeline file. Throws PipelineConfigError listing every problem found. */
+export function loadPipeline(file: string, options: LoadPipelineOptions = {}): Pipeline {
+  const top = resolve(file);
+  const rootDir = dirname(top);
+  const bag = new DiagnosticBag();
+  bag.noteFile(top);
+  const sources = loadSources(top, bag);
+  if (sources.incomplete) throw new PipelineConfigError(bag.sorted());
+
+  const vars = resolveVars(sources, options.set ?? {}, bag, top);
+  const stages = resolveStages(sources.stages, {
+    vars,
+    rootDir,
+    workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(rootDir)),
+    catalog: options.catalog,
+    bag,
+  });
+  if (sources.stages.length === 0 && bag.size === 0) {
+    bag.error(sources.top ? sources.top.pos(['stages'], 'key') : { file: top, line: 0, col: 0 }, 'the pipeline defines no stages');
+  }
+  if (bag.size > 0) throw new PipelineConfigError(bag.sorted());
+  return {
+    name: sources.name ?? basename(top, extname(top)),
+    file: top,
+    rootDir,
+    vars,
+    stages,
+  };
+}

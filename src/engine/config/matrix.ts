@@ -1,0 +1,115 @@
+// Matrix expansion: one instance per combination of values (first key varies slowest), minus `exclude`.
+import type { DiagnosticBag } from './diagnostics.js';
+import { interpolateString, InterpolationError } from './interpolation.js';
+import type { ParamValue, Params } from './pipeline-model.js';
+import { NAME_PATTERN, NAME_RULE } from './pipeline-schema.js';
+import { describeValue } from './zod-issues.js';
+import { suggestion } from './suggest.js';
+import type { StageDefinitionSite } from './load-sources.js';
+
+export interface MatrixInstance {
+  id: string;
+  values: Params;
+}
+
+const ID_BREAKING = /[\[\],=\s]/;
+
+export function matrixLabel(values: Params): string {
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+}
+
+/** The instances of a stage (one, with no values, when it has no matrix); null when the matrix is invalid. */
+export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: DiagnosticBag): MatrixInstance[] | null {
+  const matrix = site.raw.matrix as Record<string, unknown> | undefined;
+  if (matrix === undefined) return [{ id: site.id, values: {} }];
+  const base = ['stages', site.id, 'matrix'];
+  const pos = (path: (string | number)[], which: 'key' | 'value' = 'value') => site.src.pos([...base, ...path], which);
+  let ok = true;
+  const axes: [string, ParamValue[]][] = [];
+  for (const [key, raw] of Object.entries(matrix)) {
+    if (key === 'exclude') continue;
+    if (!NAME_PATTERN.test(key)) {
+      bag.error(pos([key], 'key'), `invalid matrix key "${key}": use ${NAME_RULE}`);
+      ok = false;
+      continue;
+    }
+    let values: unknown = raw;
+    if (typeof raw === 'string') {
+      try {
+        values = interpolateString(raw, { vars, matrix: {}, where: 'matrix values' });
+      } catch (e) {
+        if (!(e instanceof InterpolationError)) throw e;
+        bag.error(site.src.pos([...base, key], 'value', e.index), e.message);
+        ok = false;
+        continue;
+      }
+      if (!Array.isArray(values) || values.length === 0) {
+        bag.error(pos([key]), `${key}: expected a non-empty list of values, got ${describeValue(values)}`);
+        ok = false;
+        continue;
+      }
+    }
+    const list = values as unknown[];
+    list.forEach((v, i) => {
+      const at = typeof raw === 'string' ? pos([key]) : pos([key, i]);
+      if (v === null || typeof v === 'object') {
+        bag.error(at, `${key}: matrix values must be strings, numbers or booleans, got ${describeValue(v)}`);
+        ok = false;
+      } else if (ID_BREAKING.test(String(v))) {
+        bag.error(at, `${key}: matrix value ${JSON.stringify(String(v))} cannot be part of a stage id (no spaces, ",", "=", "[" or "]")`);
+        ok = false;
+      }
+    });
+    const seen = new Set<string>();
+    list.forEach((v, i) => {
+      const s = String(v);
+      if (seen.has(s)) {
+        bag.error(typeof raw === 'string' ? pos([key]) : pos([key, i]), `${key}: duplicate matrix value ${JSON.stringify(s)} (two instances would get the same stage id)`);
+        ok = false;
+      }
+      seen.add(s);
+    });
+    axes.push([key, list as ParamValue[]]);
+  }
+  if (axes.length === 0 && ok) {
+    bag.error(site.src.pos(base, 'key'), 'matrix needs at least one key with a list of values');
+    return null;
+  }
+  if (!ok) return null;
+
+  let combos: Params[] = [{}];
+  for (const [key, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+
+  const exclude = (matrix.exclude ?? []) as Record<string, unknown>[];
+  const keys = axes.map(([k]) => k);
+  exclude.forEach((entry, i) => {
+    let valid = true;
+    for (const k of Object.keys(entry)) {
+      if (!keys.includes(k)) {
+        bag.error(pos(['exclude', i, k], 'key'), `exclude: unknown matrix key "${k}"${suggestion(k, keys)}`);
+        valid = false;
+      }
+    }
+    // A value missing from a literal list is a typo; with a list from a var (profiles) it may be absent.
+    for (const [k, v] of Object.entries(entry)) {
+      if (valid && typeof matrix[k] !== 'string' && !(axes.find(([a]) => a === k)![1]).some((x) => String(x) === String(v))) {
+        bag.error(pos(['exclude', i, k]), `exclude: ${k}=${String(v)} is not one of the matrix values${suggestion(String(v), axes.find(([a]) => a === k)![1].map(String))}`);
+        valid = false;
+      }
+    }
+    if (!valid) {
+      ok = false;
+      return;
+    }
+    const matches = (c: Params) => Object.entries(entry).every(([k, v]) => String(c[k]) === String(v));
+    combos = combos.filter((c) => !matches(c));
+  });
+  if (!ok) return null;
+  if (combos.length === 0) {
+    bag.error(site.src.pos(base, 'key'), 'matrix excludes every combination');
+    return null;
+  }
+  return combos.map((values) => ({ id: `${site.id}[${matrixLabel(values)}]`, values }));
+}

@@ -1,0 +1,133 @@
+// Runs jobs as local child processes. `run` stages execute their argv directly (never a shell); `uses`
+// stages run in the stage worker (same node binary and flags). Each child gets its own process group so
+// cancel reaches grandchildren; stdout and stderr go straight to the stage's log file.
+import { closeSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { Executor, JobHandle, JobSpec, JobStatus } from './executor.js';
+import { jobPaths, readJobResult } from './job-files.js';
+
+export const WORKER_PATH = fileURLToPath(new URL('./stage-worker.js', import.meta.url));
+
+/** Node flags the worker inherits (e.g. --enable-source-maps, loaders), minus the test runner's and profilers'. */
+const workerExecArgv = (): string[] => process.execArgv.filter((a) => !/^--(test|inspect|cpu-prof|heap-prof|prof|watch)/.test(a));
+
+interface LocalJob {
+  pid: number;
+  status: JobStatus;
+  done: Promise<JobStatus>;
+  cancelled: boolean;
+}
+
+export interface LocalExecutorOptions {
+  /** Time between SIGTERM and SIGKILL on cancel. */
+  killGraceMs?: number;
+}
+
+export class LocalExecutor implements Executor {
+  readonly name = 'local';
+  private readonly jobs = new Map<string, LocalJob>();
+  private readonly killGraceMs: number;
+
+  constructor(options: LocalExecutorOptions = {}) {
+    this.killGraceMs = options.killGraceMs ?? 10_000;
+  }
+
+  async submit(job: JobSpec): Promise<JobHandle> {
+    const logFd = openSync(job.logPath, 'a');
+    const command: string[] =
+      job.kind === 'uses' ? [process.execPath, ...workerExecArgv(), WORKER_PATH, jobPaths(job.stageRunDir).job] : (job.argv ?? []);
+    const file = command[0];
+    const args = command.slice(1);
+    if (file === undefined) {
+      closeSync(logFd);
+      throw new Error(`stage ${job.stageId}: empty command`);
+    }
+    // execa's types list only fds 3..9 for stdout/stderr; any open descriptor is passed through at run time.
+    const logStdio = logFd as 3;
+    const child = execa(file, args, {
+      env: job.env,
+      extendEnv: true,
+      stdin: 'ignore',
+      stdout: logStdio,
+      stderr: logStdio,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      cwd: job.stageRunDir,
+    });
+    const entry: LocalJob = {
+      pid: child.pid ?? -1,
+      status: { state: 'running' },
+      cancelled: false,
+      done: undefined as unknown as Promise<JobStatus>,
+    };
+    entry.done = child.then((result) => {
+      const r = result as { exitCode?: number; signal?: string; failed?: boolean; shortMessage?: string; cause?: { code?: string } };
+      closeSync(logFd);
+      let status: JobStatus;
+      if (job.kind === 'uses') {
+        const result = readJobResult(job.stageRunDir);
+        if (entry.cancelled) status = { state: 'interrupted', exitCode: r.exitCode ?? null, message: 'interrupted' };
+        else if (result) {
+          status = { state: result.status, exitCode: result.exitCode, ...(result.error ? { message: result.error } : {}) };
+        } else {
+          status = { state: 'failed', exitCode: r.exitCode ?? null, message: `stage worker ended (${describeExit(r)}) without writing result.json` };
+        }
+      } else if (entry.cancelled) status = { state: 'interrupted', exitCode: r.exitCode ?? null, message: 'interrupted' };
+      else if (r.exitCode === 0) status = { state: 'succeeded', exitCode: 0 };
+      else {
+        const notStarted = r.failed && r.exitCode === undefined && !r.signal;
+        const why = r.cause?.code === 'ENOENT' ? 'not found' : r.cause?.code === 'EACCES' ? 'not executable' : (r.shortMessage ?? '').split('\n')[0];
+        status = {
+          state: 'failed',
+          exitCode: r.exitCode ?? null,
+          message: notStarted ? `could not start ${file}: ${why}` : `command ${describeExit(r)}`,
+        };
+      }
+      entry.status = status;
+      return status;
+    });
+    const jobId = entry.pid > 0 ? String(entry.pid) : `spawn-failed-${job.stageId}-${Date.now()}`;
+    this.jobs.set(jobId, entry);
+    return { executor: this.name, jobId, stageRunDir: job.stageRunDir };
+  }
+
+  async poll(handle: JobHandle): Promise<JobStatus> {
+    return this.jobs.get(handle.jobId)?.status ?? { state: 'failed', message: `unknown job ${handle.jobId}` };
+  }
+
+  async wait(handle: JobHandle): Promise<JobStatus> {
+    const job = this.jobs.get(handle.jobId);
+    return job ? job.done : { state: 'failed', message: `unknown job ${handle.jobId}` };
+  }
+
+  async cancel(handle: JobHandle): Promise<void> {
+    const job = this.jobs.get(handle.jobId);
+    if (!job || job.status.state !== 'running' || job.pid <= 0) return;
+    job.cancelled = true;
+    signalGroup(job.pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(job.pid, 'SIGKILL'), this.killGraceMs);
+    await job.done;
+    clearTimeout(timer);
+    signalGroup(job.pid, 'SIGKILL'); // grandchildren that ignored SIGTERM
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function describeExit(r: { exitCode?: number; signal?: string }): string {
+  if (r.signal) return `killed by ${r.signal}`;
+  if (r.exitCode !== undefined) return `exited with code ${r.exitCode}`;
+  return 'could not start';
+}

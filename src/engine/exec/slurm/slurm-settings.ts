@@ -1,0 +1,187 @@
+// Which executor runs which stage, read from the workspace config file `sonic.config.yaml` (or
+// `.sonic/config.yaml`):
+//
+//   executor:
+//     default: local            # local | slurm
+//     slurm:
+//       partition: gpu
+//       account: lab42
+//       timeLimit: "2:00:00"
+//       extraArgs: ["--qos=high"]
+//       pollIntervalMs: 5000
+//     stages:
+//       "train_*": slurm        # base id or expanded id; `*` and `?` are wildcards
+//       table: local
+//
+// Errors name the file, line and column of the offending value.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { z } from 'zod';
+import { isSlurmTimeLimit } from './job-script.js';
+import type { SlurmExecutorSettings } from './slurm-executor.js';
+
+export type ExecutorName = 'local' | 'slurm';
+
+export interface StageExecutorRule {
+  pattern: string; // as written
+  executor: ExecutorName;
+}
+
+export interface ExecutorConfig {
+  file?: string; // the config file it came from; undefined when the workspace has none
+  default: ExecutorName;
+  slurm: Pick<SlurmExecutorSettings, 'partition' | 'account' | 'timeLimit' | 'extraArgs' | 'pollIntervalMs' | 'nodePath'>;
+  stages: StageExecutorRule[]; // in file order
+}
+
+export const WORKSPACE_CONFIG_FILES = ['sonic.config.yaml', '.sonic/config.yaml'] as const;
+
+export class ExecutorConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutorConfigError';
+  }
+}
+
+const executorName = z.enum(['local', 'slurm'], { error: 'expected `local` or `slurm`' });
+const word = z
+  .string({ error: 'expected a string' })
+  .min(1, 'must not be empty')
+  .regex(/^[^\s"]+$/, 'must not contain spaces or double quotes');
+
+const schema = z
+  .object({
+    executor: z
+      .object({
+        default: executorName.optional(),
+        slurm: z
+          .object({
+            partition: word.optional(),
+            account: word.optional(),
+            timeLimit: z
+              .union([z.string(), z.number().int().positive()], { error: 'expected a Slurm time such as "30" or "2:00:00"' })
+              .transform((v) => String(v))
+              .refine(isSlurmTimeLimit, 'expected a Slurm time: minutes, "m:s", "h:m:s" or "d-h:m:s"')
+              .optional(),
+            extraArgs: z
+              .array(z.string({ error: 'expected a string' }).regex(/^-/, 'each extra sbatch argument must be a flag such as --qos=high'), {
+                error: 'expected a list of sbatch flags',
+              })
+              .optional(),
+            pollIntervalMs: z.number({ error: 'expected a number of milliseconds' }).int().min(100, 'must be at least 100').optional(),
+            nodePath: z.string({ error: 'expected the path of node on the compute nodes' }).min(1).optional(),
+          }, { error: 'expected a mapping' })
+          .strict()
+          .optional(),
+        stages: z.record(z.string(), executorName, { error: 'expected a mapping of stage id or glob to `local` or `slurm`' }).optional(),
+      }, { error: 'expected a mapping' })
+      .strict()
+      .optional(),
+  }, { error: 'expected a mapping' })
+  .passthrough();
+
+/** The workspace's config file, if any. */
+export function findWorkspaceConfig(workspaceDir: string): string | undefined {
+  for (const name of WORKSPACE_CONFIG_FILES) {
+    const path = join(workspaceDir, name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** Reads the executor section of the workspace config; `local` for everything when there is no file. */
+export function loadExecutorConfig(workspaceDir: string): ExecutorConfig {
+  return loadConfigFile(findWorkspaceConfig(workspaceDir));
+}
+
+/**
+ * The same, starting from the runner's state directory (`--workspace`, usually `<project>/.sonic`):
+ * `<its parent>/sonic.config.yaml`, else `<it>/config.yaml`.
+ */
+export function loadExecutorConfigForStateDir(stateDir: string): ExecutorConfig {
+  const candidates = [join(dirname(stateDir), 'sonic.config.yaml'), join(stateDir, 'config.yaml')];
+  return loadConfigFile(candidates.find((p) => existsSync(p)));
+}
+
+function loadConfigFile(file: string | undefined): ExecutorConfig {
+  if (file === undefined) return { default: 'local', slurm: {}, stages: [] };
+  return parseExecutorConfig(readFileSync(file, 'utf8'), file);
+}
+
+export function parseExecutorConfig(text: string, file: string): ExecutorConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new ExecutorConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const where =
+      issue.code === 'unrecognized_keys' ? locateKey(doc, lineCounter, path, issue.keys[0]!) : locate(doc, lineCounter, path);
+    const field = path.length === 0 ? 'top level' : path.join('.');
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}` : issue.message;
+    throw new ExecutorConfigError(`${file}:${where.line}:${where.col}: ${field}: ${message}`);
+  }
+  const section = parsed.data.executor ?? {};
+  const slurm = section.slurm ?? {};
+  return {
+    file,
+    default: section.default ?? 'local',
+    slurm: {
+      ...(slurm.partition !== undefined && { partition: slurm.partition }),
+      ...(slurm.account !== undefined && { account: slurm.account }),
+      ...(slurm.timeLimit !== undefined && { timeLimit: slurm.timeLimit }),
+      ...(slurm.extraArgs !== undefined && { extraArgs: slurm.extraArgs }),
+      ...(slurm.pollIntervalMs !== undefined && { pollIntervalMs: slurm.pollIntervalMs }),
+      ...(slurm.nodePath !== undefined && { nodePath: slurm.nodePath }),
+    },
+    stages: Object.entries(section.stages ?? {}).map(([pattern, executor]) => ({ pattern, executor })),
+  };
+}
+
+/**
+ * The executor for one stage: an exact match on the expanded id wins, then an exact match on the base id,
+ * then the first glob (in file order) matching either; otherwise the default.
+ */
+export function executorForStage(config: ExecutorConfig, stage: { id: string; baseId: string }): ExecutorName {
+  const exact = config.stages.find((r) => r.pattern === stage.id) ?? config.stages.find((r) => r.pattern === stage.baseId);
+  if (exact !== undefined) return exact.executor;
+  const glob = config.stages.find((r) => {
+    const re = globToRegExp(r.pattern);
+    return re.test(stage.id) || re.test(stage.baseId);
+  });
+  return glob?.executor ?? config.default;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** Position of the deepest YAML node that exists along `path` (1-based line and column). */
+function locate(doc: Document, lineCounter: LineCounter, path: (string | number)[]): { line: number; col: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) {
+      return lineCounter.linePos(node.range[0]);
+    }
+  }
+  return { line: 1, col: 1 };
+}
+
+/** Position of the key `key` in the mapping at `path`, for "unknown field" errors. */
+function locateKey(doc: Document, lineCounter: LineCounter, path: (string | number)[], key: string): { line: number; col: number } {
+  const map: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return lineCounter.linePos(pair.key.range[0]);
+    }
+  }
+  return locate(doc, lineCounter, path);
+}

@@ -1,0 +1,54 @@
+// Publishing: copies a committed output from the object store to its `publish:` workspace path, atomically
+// (a temp copy next to the destination, then rename). Skipped when the destination already has the content.
+import { chmod, cp, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { hashPath } from '../store/object-store.js';
+
+async function makeWritable(path: string): Promise<void> {
+  const st = await lstat(path);
+  if (st.isDirectory()) {
+    await chmod(path, 0o755);
+    for (const name of await readdir(path)) await makeWritable(join(path, name));
+  } else if (st.isFile()) {
+    await chmod(path, 0o644);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns true when it copied, false when the destination was already identical. */
+export async function publishOutput(objectPath: string, hash: string, dest: string): Promise<boolean> {
+  if (await exists(dest)) {
+    try {
+      if ((await hashPath(dest)).hash === hash) return false;
+    } catch {
+      // unreadable destination: replace it
+    }
+  }
+  await mkdir(dirname(dest), { recursive: true });
+  const tag = `${process.pid}-${Date.now()}`;
+  const tmp = join(dirname(dest), `.${basename(dest)}.sonic-tmp-${tag}`);
+  await cp(objectPath, tmp, { recursive: true });
+  await makeWritable(tmp);
+  const st = await lstat(tmp);
+  if (st.isDirectory() && (await exists(dest))) {
+    const old = join(dirname(dest), `.${basename(dest)}.sonic-old-${tag}`);
+    await rename(dest, old);
+    await rename(tmp, dest);
+    await rm(old, { recursive: true, force: true });
+  } else {
+    if (await exists(dest)) {
+      const dst = await lstat(dest);
+      if (dst.isDirectory()) await rm(dest, { recursive: true, force: true });
+    }
+    await rename(tmp, dest);
+  }
+  return true;
+}

@@ -1,0 +1,123 @@
+// Prepares one attempt of a stage: its fresh stage-run directory, resolved inputs/outputs, argv and env,
+// and the job.json the worker reads.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { StageSpec } from '../config/pipeline-model.js';
+import type { JobSpec } from '../exec/executor.js';
+import { jobPaths, writeJobFile } from '../exec/job-files.js';
+import type { JobFile } from '../exec/job-protocol.js';
+
+export class StagePreparationError extends Error {}
+
+/** A directory name for a stage id: readable, filesystem-safe, and distinct for distinct ids. */
+export function safeStageDirName(stageId: string): string {
+  const safe = stageId.replace(/[^A-Za-z0-9._=+-]/g, '_').slice(0, 120);
+  if (safe === stageId) return safe;
+  return `${safe}-${createHash('sha256').update(stageId).digest('hex').slice(0, 8)}`;
+}
+
+export interface PreparedJob {
+  stageRunDir: string;
+  logPath: string;
+  eventsPath: string;
+  inputs: Record<string, string | string[]>;
+  outputs: Record<string, string>;
+  spec: JobSpec;
+}
+
+const PLACEHOLDER = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+/** Replaces `${{ inputs.X }}` / `${{ outputs.Y }}`; an element that is exactly a list input expands to several. */
+export function resolveArgv(stageId: string, argv: string[], inputs: Record<string, string | string[]>, outputs: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const whole = /^\$\{\{\s*inputs\.([A-Za-z0-9_.-]+)\s*\}\}$/.exec(arg);
+    if (whole && Array.isArray(inputs[whole[1]!])) {
+      out.push(...(inputs[whole[1]!] as string[]));
+      continue;
+    }
+    out.push(
+      arg.replace(PLACEHOLDER, (_m, kind: string, name: string) => {
+        const value = kind === 'inputs' ? inputs[name] : outputs[name];
+        if (value === undefined) throw new StagePreparationError(`stage ${stageId}: run refers to ${kind}.${name}, which the stage does not declare`);
+        return Array.isArray(value) ? value.join(' ') : value;
+      }),
+    );
+  }
+  return out;
+}
+
+export function prepareJob(args: {
+  stage: StageSpec;
+  stageRunDir: string;
+  upstreamOutputs: (stageId: string) => Record<string, string>;
+  stageModules: string[];
+  gpus: number[];
+}): PreparedJob {
+  const { stage, stageRunDir, gpus } = args;
+  const paths = jobPaths(stageRunDir);
+  mkdirSync(paths.out, { recursive: true });
+  mkdirSync(paths.work, { recursive: true });
+
+  const inputs: Record<string, string | string[]> = {};
+  for (const [name, binding] of Object.entries(stage.inputs)) {
+    const resolved = binding.refs.map((ref) => {
+      if (ref.kind === 'file') return ref.path;
+      const path = args.upstreamOutputs(ref.stage)[ref.output];
+      if (path === undefined) throw new StagePreparationError(`stage ${stage.id}: output ${ref.stage}.${ref.output} is not available`);
+      return path;
+    });
+    inputs[name] = binding.list ? resolved : (resolved[0] ?? '');
+  }
+  const outputs: Record<string, string> = {};
+  for (const [name, decl] of Object.entries(stage.outputs)) {
+    const p = join(paths.out, decl.path);
+    mkdirSync(dirname(p), { recursive: true });
+    outputs[name] = p;
+  }
+  const env: Record<string, string> = {
+    ...stage.env,
+    SONIC_EVENTS: paths.events,
+    SONIC_OUTPUT_DIR: paths.out,
+    SONIC_WORK_DIR: paths.work,
+    SONIC_STAGE_ID: stage.id,
+    SONIC_STAGE_RUN_DIR: stageRunDir,
+    CUDA_VISIBLE_DEVICES: gpus.join(','),
+  };
+  const argv = stage.kind === 'run' ? resolveArgv(stage.id, stage.run ?? [], inputs, outputs) : undefined;
+  if (argv !== undefined && argv.length === 0) throw new StagePreparationError(`stage ${stage.id}: run: is empty`);
+  const job: JobFile = {
+    protocol: 1,
+    stageId: stage.id,
+    kind: stage.kind,
+    ...(stage.uses !== undefined ? { uses: stage.uses } : {}),
+    stageModules: args.stageModules,
+    ...(argv ? { argv } : {}),
+    params: stage.with,
+    inputs,
+    outputs,
+    workDir: paths.work,
+    gpus,
+    env,
+    tags: stage.tags,
+  };
+  writeJobFile(stageRunDir, job);
+  return {
+    stageRunDir,
+    logPath: paths.log,
+    eventsPath: paths.events,
+    inputs,
+    outputs,
+    spec: {
+      stageId: stage.id,
+      stageRunDir,
+      kind: stage.kind,
+      ...(argv ? { argv } : {}),
+      env,
+      resources: stage.resources,
+      gpus,
+      logPath: paths.log,
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { terminalProgress } from '../../../src/engine/events/terminal-progress.js';
+import type { RunEvent } from '../../../src/engine/events/run-events.js';
+
+const counts = { succeeded: 1, failed: 1, cached: 0, skipped: 0, interrupted: 0 };
+const events: RunEvent[] = [
+  { type: 'run-started', t: 0, runId: 1, pipeline: 'p', workspace: '/w', stageCount: 2, dryRun: false },
+  { type: 'stage-started', t: 1, stageId: 'train', stageRunId: 1, attempt: 1, logPath: '/w/l1', gpus: [1] },
+  { type: 'stage-progress', t: 2, stageId: 'train', done: 5, total: 10, label: 'steps' },
+  { type: 'stage-started', t: 3, stageId: 'eval', stageRunId: 2, attempt: 1, logPath: '/w/l2', gpus: [] },
+  { type: 'stage-finished', t: 4, stageId: 'eval', stageRunId: 2, status: 'failed', reason: 'never ran', durationMs: 1500, logPath: '/w/l2', error: 'boom' },
+  { type: 'stage-finished', t: 5, stageId: 'train', stageRunId: 1, status: 'succeeded', reason: 'never ran', durationMs: 65_000, logPath: '/w/l1' },
+  { type: 'run-finished', t: 6, runId: 1, status: 'failed', durationMs: 6, counts },
+];
+
+test('plain progress: one line per start and finish, failures name their log', () => {
+  let text = '';
+  const p = terminalProgress('plain', { write: (s: string) => (text += s) });
+  for (const e of events) p.listener(e);
+  assert.equal(
+    text,
+    ['> train started [gpus 1]', '> eval started', '✗ eval failed 1.5s: boom', '    log: /w/l2', '✓ train succeeded 1m05s', ''].join('\n'),
+  );
+});
+
+test('tty progress: a live block with progress bars redrawn in place', () => {
+  let text = '';
+  const p = terminalProgress('tty', { write: (s: string) => (text += s) });
+  for (const e of events.slice(0, 4)) p.listener(e);
+  assert.match(text, /⠿ train \[##########\.{10}\] 50% steps/);
+  assert.match(text, /0\/2 stages done, 2 running/);
+  for (const e of events.slice(4)) p.listener(e);
+  assert.match(text, /\x1b\[\d+A\x1b\[0J✗ eval failed/);
+  assert.match(text, /1\/2 stages done, 1 running/);
+  p.stop();
+});
+
+test('cache hits are folded into one line', () => {
+  let text = '';
+  const p = terminalProgress('plain', { write: (s: string) => (text += s) });
+  for (let i = 0; i < 7; i++) {
+    p.listener({ type: 'stage-finished', t: i, stageId: `s${i}`, stageRunId: i, status: 'cached', reason: 'cached (stage run 1 of run 1)', durationMs: null, logPath: null });
+  }
+  p.listener({ type: 'stage-started', t: 9, stageId: 'x', stageRunId: 9, attempt: 1, logPath: '/l', gpus: [] });
+  assert.equal(text, '= 7 stages cached: s0, s1, s2, s3, s4, … (+2)\n> x started\n');
+});
