@@ -16,7 +16,7 @@ export { pnpInjectionHooks, broadcastFirstChunk, type PnpHookOptions } from './e
 export { pnpSitesFor, SD14_UP_LAYOUT, type PnpSites, type PnpSiteRule, type UNetUpLayout } from './editing/pnp-sites.js';
 export { infoNceLoss, poolTokens, type InfoNceOptions, type TokenPooling } from './losses/info-nce.js';
 export { tokenMseLoss, epsilonMseLoss } from './losses/regression.js';
-export { GroupedAdamW, lossAndGrads, type GroupedOptimizer, type ParamGroup, type AdamWOptions } from './training/optimizer.js';
+export { groupedAdamW, lossAndGrads, type GroupedOptimizer, type ParamGroup, type AdamWOptions } from './training/optimizer.js';
 export { stage1Loss, stage1Step, STAGE1_DEFAULTS, type Stage1Batch, type Stage1LossOptions, type Stage1Losses, type StepResult } from './training/stage1.js';
 export { stage2Loss, stage2Step, createStage2Optimizer, STAGE2_DEFAULTS, type Stage2Model, type Stage2Batch, type Stage2Options } from './training/stage2.js';
 export { stage2ModelFromUNet } from './training/unet-stage2-model.js';

@@ -6,7 +6,7 @@ import { AudioProjector } from '../../src/sonic/projector/audio-projector.js';
 import { SMALL_PROJECTOR } from '../../src/sonic/projector/projector-config.js';
 import { stage1Loss, stage1Step, type Stage1Batch } from '../../src/sonic/training/stage1.js';
 import { stage2Step, stage2Loss, createStage2Optimizer, type Stage2Model } from '../../src/sonic/training/stage2.js';
-import { GroupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
+import { groupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
 import { infoNceLoss } from '../../src/sonic/losses/info-nce.js';
 import { epsilonMseLoss } from '../../src/sonic/losses/regression.js';
 import { tfShapeOf } from '../../src/compute/torch-layout.js';
@@ -71,7 +71,7 @@ test('stage-1 steps reduce the loss on a toy batch', () => {
     negatives: tf.randomNormal([3, 4, 1, 24], 0, 1, 'float32', 3) as tf.Tensor4D,
     captionTokens: tf.randomNormal([3, 4, w], 0, 1, 'float32', 4) as tf.Tensor3D,
   };
-  const opt = new GroupedAdamW([{ name: 'projector', variables: proj.liveVariables(), lr: 1e-3 }]);
+  const opt = groupedAdamW([{ name: 'projector', variables: proj.liveVariables(), lr: 1e-3 }]);
   const before = tf.memory().numTensors;
   const losses = Array.from({ length: 6 }, () => stage1Step(proj, opt, batch, { lambdaContrastive: 1, lambdaMse: 1, temperature: 0.1 }).loss);
   assert.ok(losses.at(-1)! < losses[0]! * 0.9, `loss did not fall: ${losses.map((l) => l.toFixed(4)).join(' ')}`);

@@ -3,6 +3,10 @@
 // non-deterministic, so here the start is either the centre or drawn from a PRNG seeded by the run's seed
 // and the clip's own content (spec §11): the same clip always gets the same crop, whatever the batch order.
 
+import { mulberry32 } from '../../compute/seeded-random.js';
+
+export { mulberry32 };
+
 export type CropPolicy = { kind: 'center' } | { kind: 'seeded'; seed: number };
 
 export function tileOrCrop(samples: Float32Array, target: number, crop: CropPolicy): Float32Array {
@@ -42,17 +46,6 @@ export function contentHash(samples: Float32Array): number {
   const step = Math.max(1, Math.floor(samples.length / 4096));
   for (let i = 0; i < samples.length; i += step) mix(bits[i]!);
   return h >>> 0;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Right zero-padding to at least `target` samples (Wav2CLIP in evaluation.py); longer clips stay whole. */

@@ -3,6 +3,7 @@
 // Text is null ("") by default; `dropText` < 1 keeps the caption with probability 1 − dropText (the legacy
 // script's 0.5). Timesteps, noise and text dropout all derive from `seed`, so a step is reproducible.
 import * as tf from '@tensorflow/tfjs-core';
+import type { AdamW } from '../../compute/adamw.js';
 import '../../compute/tfjs.js';
 import type { NoisePredictor } from '../noise-predictor.js';
 import type { AudioProjector } from '../projector/audio-projector.js';
@@ -10,7 +11,7 @@ import { NoiseSchedule } from '../schedulers/noise-schedule.js';
 import { mulberry32, randomInts } from '../schedulers/seeded-random.js';
 import { epsilonMseLoss } from '../losses/regression.js';
 import { tileBatch } from '../schedulers/ddim-inversion.js';
-import { GroupedAdamW, lossAndGrads, type GroupedOptimizer, type AdamWOptions } from './optimizer.js';
+import { groupedAdamW, lossAndGrads, type GroupedOptimizer, type AdamWOptions } from './optimizer.js';
 import type { StepResult } from './stage1.js';
 
 export interface Stage2Model {
@@ -40,10 +41,10 @@ export const STAGE2_DEFAULTS = Object.freeze({ adapterLr: 1e-4, projectorLr: 1e-
 export function createStage2Optimizer(
   model: Stage2Model,
   opts: { adapterLr?: number; projectorLr?: number; trainProjector?: boolean } & AdamWOptions = {},
-): GroupedAdamW {
+): AdamW {
   const groups = [{ name: 'adapters', variables: model.adapterVariables, lr: opts.adapterLr ?? STAGE2_DEFAULTS.adapterLr }];
   if (opts.trainProjector ?? true) groups.push({ name: 'projector', variables: model.projector.liveVariables(), lr: opts.projectorLr ?? STAGE2_DEFAULTS.projectorLr });
-  return new GroupedAdamW(groups, { weightDecay: opts.weightDecay ?? STAGE2_DEFAULTS.weightDecay, ...(opts.betas ? { betas: opts.betas } : {}), ...(opts.eps !== undefined ? { eps: opts.eps } : {}) });
+  return groupedAdamW(groups, { weightDecay: opts.weightDecay ?? STAGE2_DEFAULTS.weightDecay, ...(opts.betas ? { betas: opts.betas } : {}), ...(opts.eps !== undefined ? { eps: opts.eps } : {}) });
 }
 
 export function stage2Loss(model: Stage2Model, batch: Stage2Batch, opts: Stage2Options): { loss: tf.Scalar; timesteps: number[]; usedCaption: boolean[] } {
