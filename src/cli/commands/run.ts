@@ -1,6 +1,5 @@
 // sonic run PIPELINE [TARGET…]: plan, then execute what changed.
 import { parse, gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
-import { UsageError } from '../cli-error.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
 import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
@@ -23,7 +22,8 @@ options:
   --wait              wait for another run holding the workspace lock instead of failing
   --no-progress       plain line output instead of the live progress display
   --workspace DIR     the .sonic directory (default: $SONIC_WORKSPACE, else ./.sonic)
-  --executor NAME     where stages run: local (default)
+  --executor NAME     where stages run: local or slurm (default: the workspace config's executor.default,
+                      else local); overrides executor.default and executor.stages
 
 exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted`;
 
@@ -50,7 +50,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if ((values.executor ?? 'local') !== 'local') throw new UsageError(`unknown executor "${values.executor}" (available: local)`);
   const [file, ...targets] = positionals;
   const budget = {
     ...optional('jobs', positiveInt(values.jobs, '--jobs')),
@@ -59,6 +58,13 @@ export async function main(argv: string[]): Promise<number> {
     ...optional('gpus', gpuList(values.gpus)),
   };
   const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace });
+  const { executorForRun } = await import('../../engine/exec/slurm/executor-for-run.js');
+  const { loadExecutorConfigForStateDir } = await import('../../engine/exec/slurm/slurm-settings.js');
+  const executor = executorForRun({
+    config: loadExecutorConfigForStateDir(ctx.workspace),
+    ...(values.executor !== undefined ? { override: values.executor } : {}),
+    stages: ctx.pipeline.stages,
+  });
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -86,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       catalog: ctx.catalog,
       stageModules: ctx.stageModules,
       signal: controller.signal,
+      executor,
       argv: ['run', ...argv],
     });
     process.stdout.write(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));

@@ -45,6 +45,12 @@ export class ExecutorRouter implements Executor {
     return this.executorFor(stageId).allocatesResources?.(stageId) ?? false;
   }
 
+  /** Re-attaches through the executor named in the record (the router itself never owns a job). */
+  reattach(jobId: string, stageRunDir: string, executorName?: string): JobHandle | undefined {
+    if (executorName === undefined) return undefined;
+    return this.byName(executorName)?.reattach?.(jobId, stageRunDir, executorName);
+  }
+
   submit(job: JobSpec): Promise<JobHandle> {
     return this.executorFor(job.stageId).submit(job);
   }
