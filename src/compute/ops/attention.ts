@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { matMul } from './matmul.js';
 
 export interface AttentionOptions {
   /** Defaults to 1/√d. */
@@ -11,9 +12,9 @@ export interface AttentionOptions {
 export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttentionOptions = {}): tf.Tensor4D {
   const d = q.shape[3];
   const scale = options.scale ?? 1 / Math.sqrt(d);
-  let scores: tf.Tensor4D = tf.matMul(tf.mul(q, scale), k, false, true);
+  let scores: tf.Tensor4D = matMul(tf.mul(q, scale) as tf.Tensor4D, k, false, true);
   if (options.bias) scores = tf.add(scores, options.bias);
-  return tf.matMul(tf.softmax(scores), v);
+  return matMul(tf.softmax(scores) as tf.Tensor4D, v);
 }
 
 /** [B, N, heads·d] -> [B, heads, N, d] (diffusers head_to_batch_dim order). */

@@ -3,8 +3,9 @@
 //   dX: zero-insert dy by the stride, pad by k−1, convolve with the spatially flipped, in/out-swapped filter.
 //   dW: convolve the batch/channel-swapped input with the batch/channel-swapped dy as the "filter"
 //       (dilated by the stride), then crop to k×k.
-// 1×1 stride-1 unpadded convs are plain matMuls (native gradients are fine there).
+// 1×1 stride-1 unpadded convs are plain matMuls (ops/matmul: explicit transposes in the gradient).
 import * as tf from '@tensorflow/tfjs-core';
+import { matMul } from './matmul.js';
 import { pair, resolvePadding2d, type Conv2dPadding, type ExplicitPadding2d } from './padding.js';
 
 export type { Conv2dPadding } from './padding.js';
@@ -29,7 +30,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dOptions = 
 
   let y: tf.Tensor4D;
   if (kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && isZero(pad)) {
-    const flat = tf.matMul(tf.reshape(x, [n * h * wd, cin]) as tf.Tensor2D, tf.reshape(w, [cin, cout]) as tf.Tensor2D);
+    const flat = matMul(tf.reshape(x, [n * h * wd, cin]) as tf.Tensor2D, tf.reshape(w, [cin, cout]));
     y = tf.reshape(flat, [n, h, wd, cout]);
   } else {
     y = customConv(x, w, stride, pad);
