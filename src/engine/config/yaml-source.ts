@@ -5,11 +5,17 @@ import type { Diagnostic, SourcePos } from './pipeline-model.js';
 
 export type DataPath = readonly (string | number)[];
 
+interface KeyIndex {
+  own: Map<string, Pair>;
+  merges: Pair[];
+}
+
 export class YamlSource {
   readonly data: unknown;
   readonly syntaxErrors: Diagnostic[];
   private readonly doc: Document;
   private readonly lines: LineCounter;
+  private readonly keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
 
   private constructor(
     readonly file: string,
@@ -72,10 +78,10 @@ export class YamlSource {
 
   /** The pair for `key` in a mapping, looking through `<<: *anchor` merges (own keys first). */
   private findPair(map: YAMLMap, key: string, depth = 0): Pair | undefined {
-    const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
+    const index = this.keyIndex(map);
+    const own = index.own.get(key);
     if (own || depth > 10) return own;
-    for (const p of map.items) {
-      if (!isMergeKey(p.key)) continue;
+    for (const p of index.merges) {
       const sources = isSeq(p.value) ? p.value.items : [p.value];
       for (const src of sources) {
         const target = isAlias(src) ? src.resolve(this.doc) : src;
@@ -86,6 +92,24 @@ export class YamlSource {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The mapping's own keys by name (the first pair wins, as in a linear scan) and its `<<` merge pairs,
+   * built once per mapping: pos() is called for every stage field, and a scan per lookup made loading a
+   * 500-stage pipeline quadratic.
+   */
+  private keyIndex(map: YAMLMap): KeyIndex {
+    let index = this.keyIndexes.get(map);
+    if (index === undefined) {
+      index = { own: new Map(), merges: [] };
+      for (const p of map.items) {
+        if (isMergeKey(p.key)) index.merges.push(p);
+        else if (isScalar(p.key) && !index.own.has(String(p.key.value))) index.own.set(String(p.key.value), p);
+      }
+      this.keyIndexes.set(map, index);
+    }
+    return index;
   }
 
   /**

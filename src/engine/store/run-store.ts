@@ -53,6 +53,11 @@ export interface SqliteRunStore extends RunStore {
   referencedHashes(): Set<string>;
   /** Runs marked running (possibly by a runner that died). */
   runningRuns(): RunRecord[];
+  /**
+   * Runs fn inside one SQLite transaction (committed when fn returns, rolled back when it throws); nested
+   * calls become savepoints. The runner records hundreds of cached stage runs this way in one commit.
+   */
+  transaction<T>(fn: () => T): T;
   /** query() plus the result's column names (known even when no row comes back). */
   queryWithColumns(sql: string, params?: unknown[]): { columns: string[]; rows: Record<string, unknown>[] };
 }
@@ -623,6 +628,10 @@ class SqliteStore implements SqliteRunStore {
            hash = excluded.hash, checked_at = excluded.checked_at`,
       )
       .run(resolve(path), size, mtimeMs, ino, hash, new Date().toISOString());
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   close(): void {
