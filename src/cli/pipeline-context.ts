@@ -1,6 +1,6 @@
 // What every pipeline command needs first: the stage catalog, the loaded pipeline and the workspace.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Pipeline } from '../engine/config/pipeline-model.js';
 import type { StageCatalog } from '../engine/stage/stage-definition.js';
 import { loadPipeline } from '../engine/config/load-pipeline.js';
@@ -23,6 +23,8 @@ export async function pipelineContext(file: string | undefined, opts: { set?: Re
   const stageModules = stageModuleList();
   const catalog = await loadCatalog(stageModules);
   const workspace = resolveWorkspaceDir(opts.workspace);
-  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog });
+  // the parse cache lives in an existing workspace only: loading a pipeline must not create one
+  const parseCacheDir = existsSync(workspace) ? join(workspace, 'cache', 'yaml') : undefined;
+  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog, ...(parseCacheDir !== undefined ? { parseCacheDir } : {}) });
   return { pipeline, catalog, stageModules, workspace };
 }
