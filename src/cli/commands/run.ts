@@ -2,6 +2,8 @@
 import { parse, gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
+import { executorForRun } from '../../engine/exec/slurm/executor-for-run.js';
+import { defaultExecutorConfig, executorConfigFileForStateDir } from '../../engine/exec/slurm/executor-config.js';
 import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
 import { formatPlan, formatSummary } from '../../engine/runner/run-summary.js';
 
@@ -58,10 +60,13 @@ export async function main(argv: string[]): Promise<number> {
     ...optional('gpus', gpuList(values.gpus)),
   };
   const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace });
-  const { executorForRun } = await import('../../engine/exec/slurm/executor-for-run.js');
-  const { loadExecutorConfigForStateDir } = await import('../../engine/exec/slurm/slurm-settings.js');
+  // the config parser (yaml, zod) is loaded only when the workspace has a config file
+  const config =
+    executorConfigFileForStateDir(ctx.workspace) === undefined
+      ? defaultExecutorConfig()
+      : (await import('../../engine/exec/slurm/slurm-settings.js')).loadExecutorConfigForStateDir(ctx.workspace);
   const executor = executorForRun({
-    config: loadExecutorConfigForStateDir(ctx.workspace),
+    config,
     ...(values.executor !== undefined ? { override: values.executor } : {}),
     stages: ctx.pipeline.stages,
   });

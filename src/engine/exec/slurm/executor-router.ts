@@ -2,7 +2,7 @@
 // (`executor.stages` rules, else `executor.default`). Handles keep the name of the executor that really
 // runs the job, so poll, cancel and wait go back to it, and the runner can record it.
 import type { Executor, JobHandle, JobSpec, JobStatus } from '../executor.js';
-import { executorForStage, type ExecutorConfig, type ExecutorName } from './slurm-settings.js';
+import { executorForStage, type ExecutorConfig, type ExecutorName } from './executor-config.js';
 
 export interface ExecutorRouterOptions {
   config: ExecutorConfig;
