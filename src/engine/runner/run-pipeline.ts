@@ -204,8 +204,6 @@ interface Submission {
   stageRunDir: string;
 }
 
-type Transactional = { transaction?: (fn: () => StageRunRecord[]) => StageRunRecord[] };
-
 class RunExecution {
   private readonly bus = new RunEventBus();
   private readonly objects: ObjectStore;
@@ -337,8 +335,7 @@ class RunExecution {
           durationMs: 0,
         }),
       );
-    const tx = (this.store as unknown as Transactional).transaction;
-    const records: StageRunRecord[] = tx ? tx.call(this.store, insertAll) : insertAll();
+    const records: StageRunRecord[] = this.store.transaction(insertAll);
     for (const [i, p] of cached.entries()) {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
