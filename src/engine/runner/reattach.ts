@@ -2,6 +2,7 @@
 // job lives on in the cluster) are matched against the new plan. A job for a stage planned again with the
 // same fingerprint is collected instead of submitted again; any other leftover job is cancelled.
 import type { Executor, JobHandle } from '../exec/executor.js';
+import { SlurmExecutor, SLURM_EXECUTOR_NAME } from '../exec/slurm/slurm-executor.js';
 import type { PlannedStage } from '../graph/plan.js';
 import type { RunStore, StageRunRecord } from '../store/store-api.js';
 
@@ -37,4 +38,16 @@ export function matchReattachable(leftovers: LeftoverJob[], plan: PlannedStage[]
     else obsolete.push(l);
   }
   return { reattach, obsolete };
+}
+
+/**
+ * Slurm jobs a killed runner left that this run's executor cannot re-attach to (e.g. the rerun chose
+ * `--executor local`): cancelled with scancel, so they do not keep running unseen. Returns their stage ids.
+ */
+export async function cancelUnreachableSlurmJobs(store: Pick<RunStore, 'danglingStageRuns'>, reachable: ReadonlySet<number>): Promise<string[]> {
+  const orphans = store.danglingStageRuns().filter((r) => r.executor === SLURM_EXECUTOR_NAME && r.jobId !== null && r.stageRunDir !== null && !reachable.has(r.id));
+  if (orphans.length === 0) return [];
+  const slurm = new SlurmExecutor();
+  for (const r of orphans) await slurm.cancel({ executor: SLURM_EXECUTOR_NAME, jobId: r.jobId!, stageRunDir: r.stageRunDir! }).catch(() => {});
+  return orphans.map((r) => `${r.stageId} (slurm job ${r.jobId})`);
 }

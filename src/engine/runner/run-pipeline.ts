@@ -25,7 +25,7 @@ import { logFileSubscriber } from '../events/log-file-subscriber.js';
 import { storeSubscriber } from '../events/store-subscriber.js';
 import { acquireWorkspaceLock } from './workspace-lock.js';
 import { recoverDeadRuns } from './recover.js';
-import { findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
+import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
@@ -80,6 +80,8 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
     try {
       const leftovers = findReattachable(store, executor);
       const kept = new Set(leftovers.map((l) => l.record.id));
+      const unreachable = await cancelUnreachableSlurmJobs(store, kept);
+      if (unreachable.length > 0) notice(`sonic: cancelled Slurm job${unreachable.length > 1 ? 's' : ''} a previous runner left, which this run's executor cannot re-attach to: ${unreachable.join(', ')}`);
       const recovered = recoverDeadRuns(store, { keep: (sr) => kept.has(sr.id) });
       if (recovered.interruptedStageRuns.length > 0) {
         const killed = recovered.killedOrphans.length ? `; stopped its orphaned stage process${recovered.killedOrphans.length > 1 ? 'es' : ''} ${recovered.killedOrphans.join(', ')}` : '';

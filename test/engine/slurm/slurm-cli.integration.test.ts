@@ -206,3 +206,21 @@ test('a leftover Slurm job whose stage changed meanwhile is cancelled, and the s
     cleanup(dir);
   }
 });
+
+test('a leftover Slurm job is cancelled when the rerun uses the local executor, which cannot re-attach to it', { timeout: 180_000 }, async (t) => {
+  if (!requireSlurm(t)) return;
+  const { dir, env } = project(['w']);
+  try {
+    const rec = await killRunnerWhileJobRuns(dir, env, 'w');
+    const local = start(dir, env, ['run', 'p.yaml', '--executor', 'local', '--no-progress']);
+    await until('the old job to be cancelled', () => /cancelled Slurm job .*w \(slurm job \d+\)/.test(local.stderr()));
+    writeFileSync(join(dir, 'marker-w'), ''); // lets the local rerun of the stage finish
+    const done = await local.done;
+    assert.equal(done.code, 0, done.stderr + done.stdout);
+    const state = await until('the old job to end', () => (['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING'].includes(slurmState(rec.jobId!)) ? undefined : slurmState(rec.jobId!)), 30_000);
+    assert.equal(state, 'CANCELLED');
+    assert.equal(stageRuns(dir).find((s) => s.id === rec.id)!.status, 'interrupted');
+  } finally {
+    cleanup(dir);
+  }
+});
