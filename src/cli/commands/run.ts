@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     ...optional('memoryMB', memoryMB(values.memory, '--memory')),
     ...optional('gpus', gpuList(values.gpus)),
   };
-  const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace });
+  const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace, writesWorkspace: values['dry-run'] !== true });
   // the config parser (yaml, zod) is loaded only when the workspace has a config file
   const config =
     executorConfigFileForStateDir(ctx.workspace) === undefined
