@@ -108,6 +108,7 @@ for (const [name, make] of systems) {
     colds.push(time(cmd, dir));
     cacheds.push(time(cmd, dir));
     rmSync(dir, { recursive: true, force: true });
+    console.error(`${name} repeat ${r + 1}/${repeats}: cold ${colds.at(-1)!.toFixed(0)} ms, cached ${cacheds.at(-1)!.toFixed(0)} ms`);
   }
   results[name] = { cold: median(colds), cached: median(cacheds), colds, cacheds, load: [loadBefore, loadavg()[0]!], at: new Date().toISOString() };
   console.error(`${name}: cold ${results[name]!.cold.toFixed(0)} ms (${colds.map((x) => x.toFixed(0)).join(', ')}), cached ${results[name]!.cached.toFixed(0)} ms (${cacheds.map((x) => x.toFixed(0)).join(', ')})`);
@@ -118,12 +119,12 @@ for (const [name, make] of systems) {
 }
 
 const s = results.sonic;
-console.log(`\n${stages} no-op command stages (${chains} chains), median of ${repeats}, 2 jobs where supported; ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}\n`);
-console.log('| system | cold run | fully cached rerun | cold: system / sonic | cached: system / sonic | load avg (1 min) |');
-console.log('|---|---|---|---|---|---|');
+console.log(`\n${stages} no-op command stages (${chains} chains), medians, 2 jobs where supported; ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}\n`);
+console.log('| system | runs | cold run | fully cached rerun | cold: system / sonic | cached: system / sonic | load avg (1 min) |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [name] of systems) {
   const r = results[name];
   if (!r) continue;
   const ratio = (x: number, y: number | undefined) => (y === undefined ? '–' : `${(x / y).toFixed(1)}×`);
-  console.log(`| ${name} | ${(r.cold / 1000).toFixed(2)} s | ${(r.cached / 1000).toFixed(3)} s | ${ratio(r.cold, s?.cold)} | ${ratio(r.cached, s?.cached)} | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`);
+  console.log(`| ${name} | ${r.colds.length} | ${(r.cold / 1000).toFixed(2)} s | ${(r.cached / 1000).toFixed(3)} s | ${ratio(r.cold, s?.cold)} | ${ratio(r.cached, s?.cached)} | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`);
 }
