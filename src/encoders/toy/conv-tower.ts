@@ -1,0 +1,64 @@
+// The small CNN both toy image and audio towers use: 3×3 convolutions, each followed by GroupNorm and SiLU, then a global average pool (the "penultimate" features)
+// and a linear projection into the joint space. Convs use compute/ops' wasm-safe custom-gradient conv2d.
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2d, groupNorm, silu } from '../../compute/ops/index.js';
+import { linearFast } from './fast-matmul.js';
+import { inputConv2d } from './input-conv.js';
+import { linearSpecs, normSpecs, type ParamSet, type ParamSpec } from './param-set.js';
+
+export interface ConvTowerConfig {
+  inChannels: number;
+  /** Output channels per conv. */
+  channels: number[];
+  /** Stride per conv (1 keeps the resolution, 2 halves it). */
+  strides: number[];
+  /** GroupNorm groups (must divide every channel count). */
+  groups: number;
+  jointDim: number;
+}
+
+export function checkConvTowerConfig(c: ConvTowerConfig, where: string): void {
+  if (!Number.isInteger(c.inChannels) || c.inChannels < 1) throw new Error(`${where}: inChannels must be a positive integer, got ${String(c.inChannels)}`);
+  if (!Array.isArray(c.channels) || c.channels.length === 0) throw new Error(`${where}: channels must be a non-empty list of integers`);
+  for (const ch of c.channels) {
+    if (!Number.isInteger(ch) || ch < 1) throw new Error(`${where}: channels must be positive integers, got ${JSON.stringify(c.channels)}`);
+    if (ch % c.groups !== 0) throw new Error(`${where}: channel count ${ch} is not divisible by groups ${c.groups}`);
+  }
+  if (!Array.isArray(c.strides) || c.strides.length !== c.channels.length || !c.strides.every((st) => st === 1 || st === 2)) {
+    throw new Error(`${where}: strides must list 1 or 2 for each of the ${c.channels.length} convs, got ${JSON.stringify(c.strides)}`);
+  }
+  if (!Number.isInteger(c.jointDim) || c.jointDim < 1) throw new Error(`${where}: jointDim must be a positive integer, got ${String(c.jointDim)}`);
+}
+
+export function convTowerSpecs(prefix: string, c: ConvTowerConfig): ParamSpec[] {
+  const specs: ParamSpec[] = [];
+  let cin = c.inChannels;
+  c.channels.forEach((cout, i) => {
+    const fanIn = 9 * cin;
+    specs.push({ name: `${prefix}.conv.${i}.weight`, shape: [3, 3, cin, cout], init: 'uniform', fanIn });
+    specs.push({ name: `${prefix}.conv.${i}.bias`, shape: [cout], init: 'uniform', fanIn });
+    specs.push(...normSpecs(`${prefix}.norm.${i}`, cout));
+    cin = cout;
+  });
+  specs.push(...linearSpecs(`${prefix}.projection`, cin, c.jointDim));
+  return specs;
+}
+
+/** Penultimate width (the pooled feature size). */
+export function convTowerFeatureDim(c: ConvTowerConfig): number {
+  return c.channels[c.channels.length - 1]!;
+}
+
+/** x: NHWC data (no gradient flows into it). Returns pooled features [B, C] and their projection [B, D] (not normalised). */
+export function convTowerForward(p: ParamSet, prefix: string, c: ConvTowerConfig, x: tf.Tensor4D): { features: tf.Tensor2D; projected: tf.Tensor2D } {
+  let h = x;
+  c.channels.forEach((_, i) => {
+    const w = p.get(`${prefix}.conv.${i}.weight`) as tf.Tensor4D;
+    const bias = p.get(`${prefix}.conv.${i}.bias`) as tf.Tensor1D;
+    const y = i === 0 ? inputConv2d(h, w, bias, c.strides[i]!, 1) : conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
+    h = silu(groupNorm(y, c.groups, p.get(`${prefix}.norm.${i}.weight`) as tf.Tensor1D, p.get(`${prefix}.norm.${i}.bias`) as tf.Tensor1D));
+  });
+  const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  const projected = linearFast(features, p.get(`${prefix}.projection.weight`), p.get(`${prefix}.projection.bias`));
+  return { features, projected };
+}

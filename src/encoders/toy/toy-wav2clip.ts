@@ -1,0 +1,192 @@
+// toy-Wav2CLIP: SonicToy's stand-in for Wav2CLIP. Wav2CLIP's recipe: an audio tower trained with
+// contrastive loss against the FROZEN image embeddings of a CLIP model (here toy-CLIP's image tower) of
+// the images paired with the clips, so audio lands in that image space (the AIS metric's audio side).
+import * as tf from '@tensorflow/tfjs-core';
+import '../../compute/tfjs.js';
+import type { AudioClip, AudioToImageSpaceEncoder } from '../interfaces.js';
+import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
+import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
+import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
+import { ParamSet, type ParamSpec } from './param-set.js';
+import { keyMatchTop1, retrievalTop1, round4 } from './quality.js';
+import { loadClips, loadImages } from './toy-media.js';
+import { classKey, requireRows, splitRows, type ToyRow } from './toy-rows.js';
+import type { ToyClip } from './toy-clip.js';
+
+export const TOY_WAV2CLIP_KIND = 'sonictoy-toy-wav2clip';
+const VERSION = 1;
+
+export interface ToyWav2ClipConfig {
+  kind: typeof TOY_WAV2CLIP_KIND;
+  version: typeof VERSION;
+  audio: AudioTowerConfig;
+  /** The image space the audio was aligned to (for reports; the space itself is the frozen toy-CLIP's). */
+  imageSpace: { model: string; dim: number };
+  logScale: number;
+  learnTemperature: boolean;
+}
+
+export interface ToyWav2ClipTrainOptions extends AudioTowerOptions {
+  seed: number;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  learnTemperature: boolean;
+  temperature: number;
+}
+
+export const TOY_WAV2CLIP_DEFAULTS: Readonly<ToyWav2ClipTrainOptions> = Object.freeze({
+  ...AUDIO_TOWER_DEFAULTS,
+  seed: 0,
+  steps: 400,
+  batchSize: 64,
+  learningRate: 2e-3,
+  warmupSteps: 30,
+  learnTemperature: true,
+  temperature: 0.07,
+});
+
+/** A seconds-long profile for smoke runs (smaller widths, fewer steps); override any field as usual. */
+export const TOY_WAV2CLIP_QUICK: Readonly<Partial<ToyWav2ClipTrainOptions>> = Object.freeze({
+  steps: 60,
+  batchSize: 32,
+  warmupSteps: 10,
+  nMels: 32,
+  audioChannels: [8, 16, 32],
+  audioStrides: [2, 2, 2],
+  groups: 4,
+});
+
+const AUDIO = 'audio';
+const LOGIT_SCALE = 'logit_scale';
+const CHUNK = 64;
+
+function paramSpecs(c: ToyWav2ClipConfig): ParamSpec[] {
+  const specs = audioTowerSpecs(AUDIO, c.audio);
+  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], init: 'constant', value: c.logScale });
+  return specs;
+}
+
+function checkConfig(c: ToyWav2ClipConfig, where: string): void {
+  checkAudioTowerConfig(c.audio, where);
+  if (c.audio.tower.jointDim !== c.imageSpace.dim) throw new Error(`${where}: audio jointDim ${c.audio.tower.jointDim} differs from the image space's ${c.imageSpace.dim}`);
+}
+
+export class ToyWav2Clip {
+  private constructor(readonly config: ToyWav2ClipConfig, readonly params: ParamSet) {}
+
+  static create(config: ToyWav2ClipConfig, seed: number): ToyWav2Clip {
+    checkConfig(config, 'toy-Wav2CLIP config');
+    return new ToyWav2Clip(config, ParamSet.create(paramSpecs(config), seed));
+  }
+
+  static async load(dir: string): Promise<ToyWav2Clip> {
+    const config = readModelConfig<ToyWav2ClipConfig>(dir, TOY_WAV2CLIP_KIND, VERSION);
+    checkConfig(config, `${dir}/config.json`);
+    return new ToyWav2Clip(config, ParamSet.load(paramSpecs(config), weightsPath(dir)));
+  }
+
+  async save(dir: string): Promise<void> {
+    await writeModelDir(dir, this.config, this.params);
+  }
+
+  get dim(): number {
+    return this.config.imageSpace.dim;
+  }
+
+  logScale(): tf.Tensor {
+    return this.config.learnTemperature ? this.params.get(LOGIT_SCALE) : tf.scalar(this.config.logScale);
+  }
+
+  audioForward(mels: readonly Float32Array[]): tf.Tensor2D {
+    return audioTowerForward(this.params, AUDIO, this.config.audio, mels);
+  }
+
+  /** L2-normalised audio embeddings in the toy-CLIP image space. */
+  embedAudio(clips: readonly AudioClip[]): Promise<Float32Array[]> {
+    return inChunks(clips, CHUNK, (chunk) => {
+      const mels = audioMels(chunk, this.config.audio);
+      return rowsOf(tf.tidy(() => l2Normalize(this.audioForward(mels))));
+    });
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+/** Trains the audio tower against frozen toy-CLIP image embeddings of the paired training images. */
+export async function trainToyWav2Clip(
+  rows: readonly ToyRow[],
+  clip: ToyClip,
+  options: Partial<ToyWav2ClipTrainOptions> = {},
+  onProgress?: ProgressCallback,
+): Promise<ToyWav2Clip> {
+  const o = resolveOptions(TOY_WAV2CLIP_DEFAULTS, options, 'toy-Wav2CLIP training');
+  const train = splitRows(rows, 'train');
+  requireRows(train, 'toy-Wav2CLIP training');
+  const imageEmb = await clip.embedImages(loadImages(train)); // frozen targets, computed once
+  const { config: audio, mels } = buildAudioTower(loadClips(train), o, clip.jointDim);
+  const config: ToyWav2ClipConfig = {
+    kind: TOY_WAV2CLIP_KIND,
+    version: VERSION,
+    audio,
+    imageSpace: { model: 'toy-clip-image', dim: clip.jointDim },
+    logScale: Math.log(1 / o.temperature),
+    learnTemperature: o.learnTemperature,
+  };
+  const model = ToyWav2Clip.create(config, o.seed);
+  const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
+  const dim = clip.jointDim;
+  optimize({
+    variables: model.params.variables(),
+    steps: o.steps,
+    learningRate: o.learningRate,
+    warmupSteps: o.warmupSteps,
+    onProgress,
+    loss: () => {
+      const batch = sampler.next();
+      const targets = new Float32Array(batch.length * dim);
+      batch.forEach((i, k) => targets.set(imageEmb[i]!, k * dim));
+      const a = model.audioForward(batch.map((i) => mels[i]!));
+      return symmetricInfoNce(a, tf.tensor2d(targets, [batch.length, dim]), model.logScale());
+    },
+    afterStep: () => clampLogScale(model, LOGIT_SCALE),
+  });
+  return model;
+}
+
+export interface ToyWav2ClipReport {
+  /** Audio→image top-1 on the val split: the nearest val image (toy-CLIP space) is the clip's own pair. */
+  valAudioToImageTop1: number;
+  /** The nearest val image shows the clip's class. */
+  valAudioToImageClassTop1: number;
+  valImageCandidates: number;
+  temperature: number;
+}
+
+export async function evaluateToyWav2Clip(model: ToyWav2Clip, clip: ToyClip, rows: readonly ToyRow[]): Promise<ToyWav2ClipReport> {
+  const val = splitRows(rows, 'val');
+  let top1 = NaN;
+  let classTop1 = NaN;
+  if (val.length > 0) {
+    const audio = await model.embedAudio(loadClips(val));
+    const images = await clip.embedImages(loadImages(val));
+    top1 = retrievalTop1(audio, images, val.map((_, i) => i));
+    const keys = val.map(classKey);
+    classTop1 = keyMatchTop1(audio, keys, images, keys);
+  }
+  const logScale = tf.tidy(() => model.logScale().dataSync()[0]!);
+  return {
+    valAudioToImageTop1: round4(top1),
+    valAudioToImageClassTop1: round4(classTop1),
+    valImageCandidates: val.length,
+    temperature: round4(Math.exp(-logScale)),
+  };
+}
+
+/** The AudioToImageSpaceEncoder role (Wav2CLIP in AIS). */
+export function toyWav2ClipEncoder(model: ToyWav2Clip): AudioToImageSpaceEncoder {
+  return { name: 'toy-wav2clip', dim: model.dim, embedAudio: (clips) => model.embedAudio(clips) };
+}
