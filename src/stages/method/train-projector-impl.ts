@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
-import { AudioProjector, GroupedAdamW, sampleContrastiveIndices, stage1Step, type AudioProjectorConfig } from '../../sonic/method.js';
+import { AudioProjector, groupedAdamW, sampleContrastiveIndices, stage1Step, type AudioProjectorConfig } from '../../sonic/method.js';
 import { ablationSwitches } from './ablation.js';
 import { indicesOf, readEmbeddings } from './embeddings-file.js';
 import { saveProjector } from './projector-dir.js';
@@ -55,7 +55,7 @@ export async function trainProjector(ctx: StageContext<TrainProjectorParams>): P
     const classCount = new Set(labels).size;
     const negatives = Math.min(p.negatives, Math.max(1, train.length - Math.max(...[...new Set(labels)].map((l) => labels.filter((x) => x === l).length))));
     if (classCount < 2 && contrastive) throw new Error(`train-projector: domain '${p.domain}' has one class; InfoNCE needs negatives of another class`);
-    const opt = new GroupedAdamW([{ name: 'projector', variables: projector.liveVariables(), lr: p.lr }]);
+    const opt = groupedAdamW([{ name: 'projector', variables: projector.liveVariables(), lr: p.lr }]);
     const rand = mulberry32(p.seed ^ 0x5151);
     const lossOpts = { lambdaContrastive: contrastive ? p.lambdaContrastive : 0, lambdaMse: mse ? p.lambdaMse : 0, temperature: p.temperature };
     const every = Math.max(1, Math.floor(p.steps / 50));

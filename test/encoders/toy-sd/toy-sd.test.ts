@@ -12,7 +12,7 @@ import { SafetensorsFile } from '../../../src/compute/safetensors.js';
 import { generateSonicToy, readManifest, type ResolvedManifestRow } from '../../../src/data/sonictoy/index.js';
 import { readPng } from '../../../src/data/media/png.js';
 import { NoiseSchedule } from '../../../src/sonic/schedulers/noise-schedule.js';
-import { GroupedAdamW, lossAndGrads } from '../../../src/sonic/training/optimizer.js';
+import { groupedAdamW, lossAndGrads } from '../../../src/sonic/training/optimizer.js';
 import { isAdapterParam } from '../../../src/sonic/unet/unet2d-condition.js';
 import { mulberry32 } from '../../../src/sonic/schedulers/seeded-random.js';
 import {
@@ -129,7 +129,7 @@ test('UNet steps lower the ε-loss of a fixed batch, with every non-adapter para
   const variables = trained.params.variables((_, e) => e.trainable);
   assert.equal(variables.length, trained.params.names((n) => !isAdapterParam(n)).length);
   const before = tf.tidy(() => loss().dataSync()[0]!);
-  const opt = new GroupedAdamW([{ name: 'unet', variables, lr: 3e-3 }]);
+  const opt = groupedAdamW([{ name: 'unet', variables, lr: 3e-3 }]);
   for (let i = 0; i < 6; i++) {
     const { loss: l, grads } = lossAndGrads(loss, variables);
     assert.equal(grads.size, variables.length, 'every trainable parameter gets a gradient');

@@ -8,7 +8,7 @@ import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
 import type { TextEncoder } from '../../interfaces.js';
 import { epsilonMseLoss } from '../../../sonic/losses/regression.js';
 import { NoiseSchedule } from '../../../sonic/schedulers/noise-schedule.js';
-import { GroupedAdamW, lossAndGrads } from '../../../sonic/training/optimizer.js';
+import { groupedAdamW, lossAndGrads } from '../../../sonic/training/optimizer.js';
 import { validateUNetConfig, type UNetConfig } from '../../../sonic/unet/config.js';
 import { UNet2DCondition, isAdapterParam } from '../../../sonic/unet/unet2d-condition.js';
 import { createUNetParams } from '../../../sonic/unet/weights.js';
@@ -199,7 +199,7 @@ export async function trainToyUnet(
   const unet = new UNet2DCondition(config, params);
   const data = await ToyUnetData.prepare(trainRows, vae, textEncoder, imageSize);
   const variables = params.variables((_, e) => e.trainable);
-  const optimizer = new GroupedAdamW([{ name: 'unet', variables, lr: o.lr }]);
+  const optimizer = groupedAdamW([{ name: 'unet', variables, lr: o.lr }]);
   const schedule = new NoiseSchedule();
   const sampler = new BatchSampler(data.size, o.seed);
   const losses: number[] = [];

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../../compute/tfjs.js';
 import { ParamStore } from '../../../compute/param-store.js';
 import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
-import { GroupedAdamW, lossAndGrads } from '../../../sonic/training/optimizer.js';
+import { groupedAdamW, lossAndGrads } from '../../../sonic/training/optimizer.js';
 import { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
 import type { AutoencoderKLConfig } from '../../../sonic/vae/config.js';
 import { createVaeParams } from '../../../sonic/vae/weights.js';
@@ -149,7 +149,7 @@ export function trainToyVae(rows: readonly ResolvedManifestRow[], options: Parti
   const vae = new AutoencoderKL(config, params);
   const images = loadImageBatch(trainRows.map((r) => r.imagePath), o.imageSize);
   const variables = params.variables((_, e) => e.trainable);
-  const optimizer = new GroupedAdamW([{ name: 'vae', variables, lr: o.lr, weightDecay: 0 }]);
+  const optimizer = groupedAdamW([{ name: 'vae', variables, lr: o.lr, weightDecay: 0 }]);
   const sampler = new BatchSampler(trainRows.length, o.seed);
   const started = performance.now();
   const cpuStart = process.cpuUsage();
