@@ -59,9 +59,11 @@ def clip_image():
                            patch_size=8, projection_dim=JOINT)
     model = CLIPVisionModelWithProjection(cfg).eval()
     model.config._attn_implementation = 'eager'
-    # One tiny tower plays both CLIP image roles (ViT-L/14 for IIS/AIC, ViT-B/32 for AIS); the registry's
-    # clip-vit-base-patch32-image entry points at the same directory.
+    # One tiny tower plays both CLIP image roles (ViT-L/14 for IIS/AIC, ViT-B/32 for AIS): the same file in
+    # both registry directories, so the fixture has the real layout.
     ex.export_clip_image(model, IMAGE, os.path.join(OUT, 'clip-vit-large-patch14-image'))
+    os.makedirs(os.path.join(OUT, 'clip-vit-base-patch32-image'))
+    shutil.copy(os.path.join(OUT, 'clip-vit-large-patch14-image', 'vision_model.onnx'), os.path.join(OUT, 'clip-vit-base-patch32-image'))
 
 
 def wav2clip(gen):

@@ -1,0 +1,53 @@
+// The paper's three ingests with a switch between the real dataset and its fixture twin, so one pipeline
+// file serves both `sonic run pipelines/paper.yaml` and `--set profile=fixture`:
+//   source: real     the `root` input holds exactly one workspace path, the dataset root: a declared input,
+//                    so a missing root is reported when the pipeline loads (with its position) and the
+//                    root's content is part of the fingerprint;
+//   source: fixture  `root` is an empty list and the stage renders the dataset's fixture root with ffmpeg
+//                    test sources (makeFixtureDatasets, as the ingest-fixtures stage does) into its scratch
+//                    directory first.
+// A pipeline cannot swap a stage reference for a workspace path through vars, hence the list input (a var
+// holding [] or [path]) instead of wiring ingest-fixtures' output.
+import { z } from 'zod';
+import type { StageContext, StageDefinition } from '../../engine/stage/stage-definition.js';
+import { FIXTURE_VERSION, type FixtureDatasetName } from '../../data/ingest/fixtures.js';
+import { ingestGreatestHitsStage, ingestLandscapeStage, ingestRavdessStage } from '../ingest/index.js';
+
+const sourceParam = z.enum(['real', 'fixture']);
+
+function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): StageDefinition {
+  const innerParams = inner.params as unknown as z.ZodObject;
+  const params = innerParams.omit({ root: true }).extend({ source: sourceParam.default('real') });
+  return {
+    name: `paper-${inner.name}`,
+    version: `${inner.version}+fixture${FIXTURE_VERSION}`,
+    description: `${inner.description}; source: real (the \`root\` input, one path) or fixture (rendered test videos)`,
+    params,
+    inputs: { root: { description: 'the dataset root: one workspace path for source=real, an empty list for source=fixture', optional: true, list: true } },
+    outputs: inner.outputs,
+    async run(ctx: StageContext<Record<string, unknown> & { source: 'real' | 'fixture' }>) {
+      const roots = ([] as string[]).concat(ctx.inputs.root ?? []);
+      const { source, ...rest } = ctx.params;
+      let root: string;
+      if (source === 'real') {
+        if (roots.length !== 1) throw new Error(`${ctx.stageId}: source 'real' needs exactly one dataset root in the \`root\` input, got ${roots.length} (see docs/reproduce-paper.md, Datasets)`);
+        root = roots[0]!;
+      } else {
+        if (roots.length !== 0) throw new Error(`${ctx.stageId}: source 'fixture' renders its own root; the \`root\` input must be an empty list, got ${roots.join(', ')}`);
+        const { makeFixtureDatasets } = await import('../../data/ingest/fixtures.js');
+        const { join } = await import('node:path');
+        ctx.progress(0, 1, 'render fixture videos');
+        const made = await makeFixtureDatasets(join(ctx.workDir, 'fixture-roots'), [dataset]);
+        root = dataset === 'landscape' ? made.landscape : dataset === 'greatest-hits' ? made.greatestHits : made.ravdess;
+        ctx.log(`fixture root: ${root}`);
+      }
+      await inner.run({ ...ctx, params: { ...rest, root: undefined }, inputs: { root } });
+    },
+  };
+}
+
+export const paperIngestStages: StageDefinition[] = [
+  paperIngest(ingestLandscapeStage, 'landscape'),
+  paperIngest(ingestGreatestHitsStage, 'greatest-hits'),
+  paperIngest(ingestRavdessStage, 'ravdess'),
+];
