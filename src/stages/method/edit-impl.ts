@@ -30,6 +30,8 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const rows = readDataset(ctx.inputs.dataset as string);
   const byId = new Map(rows.map((r) => [r.id, r]));
   let test = indicesOf(e, p.domain, 'test');
+  // A text edit's prompt is the clip's class name: unlabeled clips (Into the Wild) have none.
+  if (p.mode === 'text') test = test.filter((i) => e.labels[i] !== '');
   if (test.length < 2) throw new Error(`edit: domain '${p.domain}' needs at least 2 test clips`);
   const sources = pairSources(test.map((i) => e.labels[i]!));
   let order = test.map((_, j) => j);

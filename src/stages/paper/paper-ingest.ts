@@ -5,7 +5,10 @@
 //                    root's content is part of the fingerprint;
 //   source: fixture  `root` is an empty list and the stage renders the dataset's fixture root with ffmpeg
 //                    test sources (makeFixtureDatasets, as the ingest-fixtures stage does) into its scratch
-//                    directory first.
+//                    directory first. The fixture roots hold a handful of videos, too few for the grouped
+//                    splits (one Greatest Hits video is one group), so the manifest's splits are then dealt
+//                    round-robin per domain in (label, id) order: train, train, val, test, … so that every
+//                    domain has all three splits. Real data keeps the ingest's grouped splits.
 // A pipeline cannot swap a stage reference for a workspace path through vars, hence the list input (a var
 // holding [] or [path]) instead of wiring ingest-fixtures' output.
 import { z } from 'zod';
@@ -42,8 +45,29 @@ function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): Stage
         ctx.log(`fixture root: ${root}`);
       }
       await inner.run({ ...ctx, params: { ...rest, root: undefined }, inputs: { root } });
+      if (source === 'fixture') await dealFixtureSplits(ctx.outputs.dataset!, ctx.log);
     },
   };
+}
+
+const FIXTURE_SPLIT_CYCLE = ['train', 'train', 'val', 'test'] as const;
+
+async function dealFixtureSplits(datasetDir: string, log: (m: string) => void): Promise<void> {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ingestManifestCsv, readIngestManifest } = await import('../../data/ingest/manifest.js');
+  const path = join(datasetDir, 'manifest.csv');
+  const rows = readIngestManifest(path);
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.domain.localeCompare(rows[b]!.domain) || rows[a]!.label.localeCompare(rows[b]!.label) || rows[a]!.id.localeCompare(rows[b]!.id));
+  const perDomain = new Map<string, number>();
+  for (const i of order) {
+    const k = perDomain.get(rows[i]!.domain) ?? 0;
+    rows[i]!.split = FIXTURE_SPLIT_CYCLE[k % FIXTURE_SPLIT_CYCLE.length]!;
+    perDomain.set(rows[i]!.domain, k + 1);
+  }
+  writeFileSync(path, ingestManifestCsv(rows.map(({ audioPath: _a, imagePath: _i, ...r }) => r)));
+  const count = (s: string) => rows.filter((r) => r.split === s).length;
+  log(`fixture splits dealt round-robin: train ${count('train')}, val ${count('val')}, test ${count('test')}`);
 }
 
 export const paperIngestStages: StageDefinition[] = [
