@@ -48,8 +48,8 @@ export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
   description: 'Bind the paper world: bundle.json naming the registry model (impl, absolute directory, options) of every role',
   params,
   inputs: {
-    registry: { description: 'the model registry (experiments/models.yaml or a variant)' },
-    models: { description: 'the model files the roles resolve to (fingerprinted; absolute or workspace paths)', list: true },
+    registry: { description: 'the model registry (experiments/models.yaml or a variant; docs/reproduce-paper.md#pretrained-weights)' },
+    models: { description: 'a model file of the registry (where it goes and how to produce it: docs/reproduce-paper.md#pretrained-weights)', list: true },
   },
   outputs: { bundle: { description: 'foundation bundle directory (bundle.json only; models stay in place)' } },
   async run(ctx) {

@@ -18,6 +18,8 @@ import { ingestGreatestHitsStage, ingestLandscapeStage, ingestRavdessStage } fro
 
 const sourceParam = z.enum(['real', 'fixture']);
 
+const DATASET_TITLES: Record<FixtureDatasetName, string> = { landscape: 'Landscape + Into the Wild', 'greatest-hits': 'Greatest Hits', ravdess: 'RAVDESS' };
+
 function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): StageDefinition {
   const innerParams = inner.params as unknown as z.ZodObject;
   const params = innerParams.omit({ root: true }).extend({ source: sourceParam.default('real') });
@@ -26,7 +28,7 @@ function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): Stage
     version: `${inner.version}+fixture${FIXTURE_VERSION}`,
     description: `${inner.description}; source: real (the \`root\` input, one path) or fixture (rendered test videos)`,
     params,
-    inputs: { root: { description: 'the dataset root: one workspace path for source=real, an empty list for source=fixture', optional: true, list: true } },
+    inputs: { root: { description: `the ${DATASET_TITLES[dataset]} root: one path for source=real, an empty list for source=fixture; layout and download in docs/reproduce-paper.md#datasets`, optional: true, list: true } },
     outputs: inner.outputs,
     async run(ctx: StageContext<Record<string, unknown> & { source: 'real' | 'fixture' }>) {
       const roots = ([] as string[]).concat(ctx.inputs.root ?? []);
