@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AudioClip } from '../interfaces.js';
 import { checkConvTowerConfig, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
-import type { ParamSet, ParamSpec } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import type { ParamSpec } from './param-specs.js';
 import { melBatch, melStatistics, rawLogMel, type MelFrontEnd } from './toy-media.js';
 
 export interface AudioTowerConfig {
@@ -66,6 +67,6 @@ export function audioMels(clips: readonly AudioClip[], c: AudioTowerConfig): Flo
 }
 
 /** Differentiable: raw log-mels -> projected audio embeddings [B, D] (not normalised). */
-export function audioTowerForward(p: ParamSet, prefix: string, c: AudioTowerConfig, mels: readonly Float32Array[]): tf.Tensor2D {
+export function audioTowerForward(p: ParamStore, prefix: string, c: AudioTowerConfig, mels: readonly Float32Array[]): tf.Tensor2D {
   return convTowerForward(p, prefix, c.tower, melBatch(mels, c.frontEnd)).projected;
 }

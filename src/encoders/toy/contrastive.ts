@@ -2,9 +2,9 @@
 // seeded epoch batches, Adam with linear warm-up and cosine decay.
 import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
-import { matMulTransposedB } from './fast-matmul.js';
+import { matMul } from '../../compute/ops/index.js';
 import { Rng } from '../../data/sonictoy/prng.js';
-import type { ParamSet } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
 
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12)) as T;
@@ -24,7 +24,7 @@ export function symmetricInfoNce(a: tf.Tensor2D, b: tf.Tensor2D, logScale: tf.Te
     for (let j = 0; j < n; j++) if (i === j || (keys !== undefined && keys[i] === keys[j])) target[i * n + j] = 1 / count;
   }
   const t = tf.tensor2d(target, [n, n]); // symmetric, so it serves both directions
-  const logits = tf.mul(matMulTransposedB(l2Normalize(a), l2Normalize(b)), tf.exp(logScale));
+  const logits = tf.mul(matMul(l2Normalize(a), l2Normalize(b), false, true), tf.exp(logScale));
   const lossAB = tf.neg(tf.mean(tf.sum(tf.mul(t, tf.logSoftmax(logits, 1)), 1)));
   const lossBA = tf.neg(tf.mean(tf.sum(tf.mul(t, tf.logSoftmax(tf.transpose(logits), 1)), 1)));
   return tf.mul(tf.add(lossAB, lossBA), 0.5) as tf.Scalar;
@@ -119,7 +119,7 @@ export function optimize(o: OptimizeOptions): number {
 }
 
 /** Keeps a learnable log logit scale within [0, log 100] (CLIP's clamp). */
-export function clampLogScale(model: { config: { learnTemperature: boolean }; params: ParamSet }, name: string): void {
+export function clampLogScale(model: { config: { learnTemperature: boolean }; params: ParamStore }, name: string): void {
   if (!model.config.learnTemperature) return;
   const v = model.params.get(name);
   const s = v.dataSync()[0]!;

@@ -1,10 +1,10 @@
 // The small CNN both toy image and audio towers use: 3×3 convolutions, each followed by GroupNorm and SiLU, then a global average pool (the "penultimate" features)
 // and a linear projection into the joint space. Convs use compute/ops' wasm-safe custom-gradient conv2d.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2d, groupNorm, silu } from '../../compute/ops/index.js';
-import { linearFast } from './fast-matmul.js';
+import { conv2d, groupNorm, linear, silu } from '../../compute/ops/index.js';
+import type { ParamStore } from '../../compute/param-store.js';
 import { inputConv2d } from './input-conv.js';
-import { linearSpecs, normSpecs, type ParamSet, type ParamSpec } from './param-set.js';
+import { get1d, get2d, get4d, linearSpecs, normSpecs, type ParamSpec } from './param-specs.js';
 
 export interface ConvTowerConfig {
   inChannels: number;
@@ -35,8 +35,8 @@ export function convTowerSpecs(prefix: string, c: ConvTowerConfig): ParamSpec[] 
   let cin = c.inChannels;
   c.channels.forEach((cout, i) => {
     const fanIn = 9 * cin;
-    specs.push({ name: `${prefix}.conv.${i}.weight`, shape: [3, 3, cin, cout], init: 'uniform', fanIn });
-    specs.push({ name: `${prefix}.conv.${i}.bias`, shape: [cout], init: 'uniform', fanIn });
+    specs.push({ name: `${prefix}.conv.${i}.weight`, shape: [3, 3, cin, cout], layout: 'conv2d', init: 'uniform', fanIn });
+    specs.push({ name: `${prefix}.conv.${i}.bias`, shape: [cout], layout: 'plain', init: 'uniform', fanIn });
     specs.push(...normSpecs(`${prefix}.norm.${i}`, cout));
     cin = cout;
   });
@@ -50,15 +50,15 @@ export function convTowerFeatureDim(c: ConvTowerConfig): number {
 }
 
 /** x: NHWC data (no gradient flows into it). Returns pooled features [B, C] and their projection [B, D] (not normalised). */
-export function convTowerForward(p: ParamSet, prefix: string, c: ConvTowerConfig, x: tf.Tensor4D): { features: tf.Tensor2D; projected: tf.Tensor2D } {
+export function convTowerForward(p: ParamStore, prefix: string, c: ConvTowerConfig, x: tf.Tensor4D): { features: tf.Tensor2D; projected: tf.Tensor2D } {
   let h = x;
   c.channels.forEach((_, i) => {
-    const w = p.get(`${prefix}.conv.${i}.weight`) as tf.Tensor4D;
-    const bias = p.get(`${prefix}.conv.${i}.bias`) as tf.Tensor1D;
+    const w = get4d(p, `${prefix}.conv.${i}.weight`);
+    const bias = get1d(p, `${prefix}.conv.${i}.bias`);
     const y = i === 0 ? inputConv2d(h, w, bias, c.strides[i]!, 1) : conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
-    h = silu(groupNorm(y, c.groups, p.get(`${prefix}.norm.${i}.weight`) as tf.Tensor1D, p.get(`${prefix}.norm.${i}.bias`) as tf.Tensor1D));
+    h = silu(groupNorm(y, c.groups, get1d(p, `${prefix}.norm.${i}.weight`), get1d(p, `${prefix}.norm.${i}.bias`)));
   });
   const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
-  const projected = linearFast(features, p.get(`${prefix}.projection.weight`), p.get(`${prefix}.projection.bias`));
+  const projected = linear(features, get2d(p, `${prefix}.projection.weight`), get1d(p, `${prefix}.projection.bias`));
   return { features, projected };
 }

@@ -1,17 +1,18 @@
 // A toy encoder on disk: a directory with config.json (architecture, tokenizer, front-end statistics) and
-// weights.safetensors (named parameters). Both are deterministic functions of the trained model.
+// weights.safetensors (named parameters, PyTorch layout). Both are deterministic functions of the trained model.
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ParamSet } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import { saveParams } from './param-specs.js';
 
 export const CONFIG_FILE = 'config.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 
-export async function writeModelDir(dir: string, config: { kind: string }, params?: ParamSet): Promise<void> {
+export async function writeModelDir(dir: string, config: { kind: string }, params?: ParamStore): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
-  if (params) await params.save(join(dir, WEIGHTS_FILE), { format: 'sonictoy', kind: config.kind });
+  if (params) saveParams(params, join(dir, WEIGHTS_FILE), config.kind);
 }
 
 /** Reads config.json and checks its `kind` and `version`; errors name the file and what was expected. */

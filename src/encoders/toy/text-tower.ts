@@ -1,10 +1,11 @@
 // CLIP's text transformer in miniature: token + position embeddings, pre-LN blocks with a causal mask,
 // a final LayerNorm (its per-token output is the diffusion conditioning), and the state at the first EOS
-// projected into the joint space. Token lookup is one-hot × matrix because tf.gather has no gradient on wasm.
+// projected into the joint space. Token lookup is one-hot × matrix because tf.gather has no gradient on wasm;
+// products go through compute/ops' matMul, whose gradients avoid wasm's slow transposed BatchMatMul.
 import * as tf from '@tensorflow/tfjs-core';
-import { geluExact, layerNorm, mergeHeads, splitHeads } from '../../compute/ops/index.js';
-import { linearFast as linear, matMulFast, matMulTransposedB } from './fast-matmul.js';
-import { linearSpecs, normSpecs, type ParamSet, type ParamSpec } from './param-set.js';
+import { geluExact, layerNorm, linear, matMul, mergeHeads, scaledDotProductAttention, splitHeads } from '../../compute/ops/index.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import { get1d, get2d, linearSpecs, normSpecs, type ParamSpec } from './param-specs.js';
 
 export interface TextTowerConfig {
   vocabSize: number;
@@ -26,8 +27,8 @@ export function checkTextTowerConfig(c: TextTowerConfig, where: string): void {
 
 export function textTowerSpecs(prefix: string, c: TextTowerConfig): ParamSpec[] {
   const specs: ParamSpec[] = [
-    { name: `${prefix}.token_embedding`, shape: [c.vocabSize, c.width], init: 'normal', std: 0.02 },
-    { name: `${prefix}.position_embedding`, shape: [c.maxTokens, c.width], init: 'normal', std: 0.01 },
+    { name: `${prefix}.token_embedding`, shape: [c.vocabSize, c.width], layout: 'plain', init: 'normal', std: 0.02 },
+    { name: `${prefix}.position_embedding`, shape: [c.maxTokens, c.width], layout: 'plain', init: 'normal', std: 0.01 },
   ];
   const hidden = c.width * c.mlpRatio;
   for (let i = 0; i < c.layers; i++) {
@@ -52,36 +53,30 @@ export interface TextTowerInput {
 }
 
 /** Returns per-token states [B, L, W] (after the final LN) and the projected pooled embedding [B, D] (not normalised). */
-export function textTowerForward(p: ParamSet, prefix: string, c: TextTowerConfig, input: TextTowerInput): { tokens: tf.Tensor3D; pooled: tf.Tensor2D } {
+export function textTowerForward(p: ParamStore, prefix: string, c: TextTowerConfig, input: TextTowerInput): { tokens: tf.Tensor3D; pooled: tf.Tensor2D } {
   const b = input.eos.length;
   const L = c.maxTokens;
   const W = c.width;
   if (input.ids.length !== b * L) throw new Error(`text tower: expected ${b}×${L} token ids, got ${input.ids.length}`);
   const oneHot = tf.cast(tf.oneHot(tf.tensor1d(input.ids, 'int32'), c.vocabSize), 'float32') as tf.Tensor2D;
-  let x = tf.add(tf.reshape(matMulFast(oneHot, p.get(`${prefix}.token_embedding`)), [b, L, W]), p.get(`${prefix}.position_embedding`)) as tf.Tensor3D;
+  let x = tf.add(tf.reshape(matMul(oneHot, p.get(`${prefix}.token_embedding`)), [b, L, W]), p.get(`${prefix}.position_embedding`)) as tf.Tensor3D;
   const mask = causalMask(L);
   for (let i = 0; i < c.layers; i++) {
     const n = `${prefix}.blocks.${i}`;
     const h = layerNorm(x, p.get(`${n}.ln_1.weight`), p.get(`${n}.ln_1.bias`));
-    const qkv = linear(h, p.get(`${n}.attn.qkv.weight`), p.get(`${n}.attn.qkv.bias`));
+    const qkv = linear(h, get2d(p, `${n}.attn.qkv.weight`), get1d(p, `${n}.attn.qkv.bias`));
     const [q, k, v] = tf.split(qkv, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-    const att = mergeHeads(attention(splitHeads(q, c.heads), splitHeads(k, c.heads), splitHeads(v, c.heads), mask));
-    x = tf.add(x, linear(att, p.get(`${n}.attn.out.weight`), p.get(`${n}.attn.out.bias`)));
+    const att = mergeHeads(scaledDotProductAttention(splitHeads(q, c.heads), splitHeads(k, c.heads), splitHeads(v, c.heads), { bias: mask }));
+    x = tf.add(x, linear(att, get2d(p, `${n}.attn.out.weight`), get1d(p, `${n}.attn.out.bias`)));
     const h2 = layerNorm(x, p.get(`${n}.ln_2.weight`), p.get(`${n}.ln_2.bias`));
-    const mlp = linear(geluExact(linear(h2, p.get(`${n}.mlp.fc.weight`), p.get(`${n}.mlp.fc.bias`))), p.get(`${n}.mlp.proj.weight`), p.get(`${n}.mlp.proj.bias`));
-    x = tf.add(x, mlp);
+    const hidden = geluExact(linear(h2, get2d(p, `${n}.mlp.fc.weight`), get1d(p, `${n}.mlp.fc.bias`)));
+    x = tf.add(x, linear(hidden, get2d(p, `${n}.mlp.proj.weight`), get1d(p, `${n}.mlp.proj.bias`)));
   }
   const tokens = layerNorm(x, p.get(`${prefix}.ln_final.weight`), p.get(`${prefix}.ln_final.bias`));
   const pick = tf.reshape(tf.cast(tf.oneHot(tf.tensor1d(input.eos, 'int32'), L), 'float32'), [b, L, 1]);
   const atEos = tf.sum(tf.mul(tokens, pick), 1) as tf.Tensor2D;
-  const pooled = matMulFast(atEos, p.get(`${prefix}.projection.weight`));
+  const pooled = matMul(atEos, p.get(`${prefix}.projection.weight`));
   return { tokens, pooled };
-}
-
-/** softmax(q·kᵀ/√d + mask)·v, q/k/v [B, heads, L, d], through the fast matMul. */
-function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor4D): tf.Tensor4D {
-  const scores = tf.add(matMulTransposedB(tf.mul(q, 1 / Math.sqrt(q.shape[3])), k), mask);
-  return matMulFast(tf.softmax(scores), v) as tf.Tensor4D;
 }
 
 /** Additive attention bias [1, 1, L, L]: 0 on and below the diagonal, −1e9 above (CLIP's causal mask). */

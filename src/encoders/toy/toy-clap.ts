@@ -9,7 +9,8 @@ import type { AudioClip, AudioEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
 import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
-import { ParamSet, type ParamSpec } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { retrievalTop1, round4, uniqueIndex, zeroShotByDomain, type ZeroShotResult } from './quality.js';
 import { checkTextTowerConfig, textTowerForward, textTowerInput, textTowerSpecs, type TextTowerConfig } from './text-tower.js';
 import { loadClips } from './toy-media.js';
@@ -85,7 +86,7 @@ const CHUNK = 64;
 
 function paramSpecs(c: ToyClapConfig): ParamSpec[] {
   const specs = [...audioTowerSpecs(AUDIO, c.audio), ...textTowerSpecs(TEXT, c.text)];
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], init: 'constant', value: c.logScale });
+  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
   return specs;
 }
 
@@ -101,19 +102,19 @@ function checkConfig(c: ToyClapConfig, where: string): void {
 export class ToyClap {
   readonly tokenizer: WordTokenizer;
 
-  private constructor(readonly config: ToyClapConfig, readonly params: ParamSet) {
+  private constructor(readonly config: ToyClapConfig, readonly params: ParamStore) {
     this.tokenizer = WordTokenizer.fromJson(config.tokenizer);
   }
 
   static create(config: ToyClapConfig, seed: number): ToyClap {
     checkConfig(config, 'toy-CLAP config');
-    return new ToyClap(config, ParamSet.create(paramSpecs(config), seed));
+    return new ToyClap(config, createParams(paramSpecs(config), seed));
   }
 
   static async load(dir: string): Promise<ToyClap> {
     const config = readModelConfig<ToyClapConfig>(dir, TOY_CLAP_KIND, VERSION);
     checkConfig(config, `${dir}/config.json`);
-    return new ToyClap(config, ParamSet.load(paramSpecs(config), weightsPath(dir)));
+    return new ToyClap(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
   async save(dir: string): Promise<void> {

@@ -11,7 +11,8 @@ import type { FeatureExtractor, ImageEncoder, RgbImage, TextEncoder } from '../i
 import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { checkConvTowerConfig, convTowerFeatureDim, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
-import { ParamSet, type ParamSpec } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { retrievalTop1, round4, uniqueIndex, zeroShotByDomain, type ZeroShotResult } from './quality.js';
 import { checkTextTowerConfig, textTowerForward, textTowerInput, textTowerSpecs, type TextTowerConfig } from './text-tower.js';
 import { imageBatch, loadImages } from './toy-media.js';
@@ -99,26 +100,26 @@ const CHUNK = 64;
 
 function paramSpecs(c: ToyClipConfig): ParamSpec[] {
   const specs = [...convTowerSpecs(IMAGE, c.image), ...textTowerSpecs(TEXT, c.text)];
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], init: 'constant', value: c.logScale });
+  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
   return specs;
 }
 
 export class ToyClip {
   readonly tokenizer: WordTokenizer;
 
-  private constructor(readonly config: ToyClipConfig, readonly params: ParamSet) {
+  private constructor(readonly config: ToyClipConfig, readonly params: ParamStore) {
     this.tokenizer = WordTokenizer.fromJson(config.tokenizer);
   }
 
   static create(config: ToyClipConfig, seed: number): ToyClip {
     checkConfig(config, 'toy-CLIP config');
-    return new ToyClip(config, ParamSet.create(paramSpecs(config), seed));
+    return new ToyClip(config, createParams(paramSpecs(config), seed));
   }
 
   static async load(dir: string): Promise<ToyClip> {
     const config = readModelConfig<ToyClipConfig>(dir, TOY_CLIP_KIND, VERSION);
     checkConfig(config, `${dir}/config.json`);
-    return new ToyClip(config, ParamSet.load(paramSpecs(config), weightsPath(dir)));
+    return new ToyClip(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
   async save(dir: string): Promise<void> {

@@ -7,7 +7,8 @@ import type { AudioClip, AudioToImageSpaceEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
 import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
-import { ParamSet, type ParamSpec } from './param-set.js';
+import type { ParamStore } from '../../compute/param-store.js';
+import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { keyMatchTop1, retrievalTop1, round4 } from './quality.js';
 import { loadClips, loadImages } from './toy-media.js';
 import { classKey, requireRows, splitRows, type ToyRow } from './toy-rows.js';
@@ -64,7 +65,7 @@ const CHUNK = 64;
 
 function paramSpecs(c: ToyWav2ClipConfig): ParamSpec[] {
   const specs = audioTowerSpecs(AUDIO, c.audio);
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], init: 'constant', value: c.logScale });
+  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
   return specs;
 }
 
@@ -74,17 +75,17 @@ function checkConfig(c: ToyWav2ClipConfig, where: string): void {
 }
 
 export class ToyWav2Clip {
-  private constructor(readonly config: ToyWav2ClipConfig, readonly params: ParamSet) {}
+  private constructor(readonly config: ToyWav2ClipConfig, readonly params: ParamStore) {}
 
   static create(config: ToyWav2ClipConfig, seed: number): ToyWav2Clip {
     checkConfig(config, 'toy-Wav2CLIP config');
-    return new ToyWav2Clip(config, ParamSet.create(paramSpecs(config), seed));
+    return new ToyWav2Clip(config, createParams(paramSpecs(config), seed));
   }
 
   static async load(dir: string): Promise<ToyWav2Clip> {
     const config = readModelConfig<ToyWav2ClipConfig>(dir, TOY_WAV2CLIP_KIND, VERSION);
     checkConfig(config, `${dir}/config.json`);
-    return new ToyWav2Clip(config, ParamSet.load(paramSpecs(config), weightsPath(dir)));
+    return new ToyWav2Clip(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
   async save(dir: string): Promise<void> {

@@ -6,7 +6,7 @@ import { evaluateToyWav2Clip, ToyWav2Clip, toyWav2ClipEncoder, trainToyWav2Clip 
 import { ToyClip, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadClips } from '../../../src/encoders/toy/toy-media.js';
 import { resample } from '../../../src/data/media/index.js';
-import { QUICK_CLAP, QUICK_CLIP, QUICK_WAV2CLIP, norm, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
+import { QUICK_CLAP, QUICK_CLIP, QUICK_WAV2CLIP, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
 
 let world: TinyWorld;
 let clip: ToyClip;
@@ -45,9 +45,9 @@ test('toy-CLAP: L2-normalised audio embeddings, save/load identity, determinism,
     }
     const again = await trainToyClap(world.rows, QUICK_CLAP);
     try {
-      const a = await model.params.toHost();
-      const b = await again.params.toHost();
-      for (const [name, t] of a) assert.deepEqual(b.get(name)!.data, t.data, `parameter ${name} differs between identical runs`);
+      const a = paramValues(model.params);
+      const b = paramValues(again.params);
+      for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
     } finally {
       again.dispose();
     }
@@ -60,12 +60,12 @@ test('toy-CLAP: L2-normalised audio embeddings, save/load identity, determinism,
 });
 
 test('toy-Wav2CLIP maps audio into the frozen toy-CLIP image space', async () => {
-  const before = await clip.params.toHost();
+  const before = paramValues(clip.params);
   const model = await trainToyWav2Clip(world.rows, clip, QUICK_WAV2CLIP);
   const dir = join(world.dir, 'wav2clip');
   try {
-    const after = await clip.params.toHost();
-    for (const [name, t] of before) assert.deepEqual(after.get(name)!.data, t.data, `toy-CLIP parameter ${name} changed: it must stay frozen`);
+    const after = paramValues(clip.params);
+    for (const [name, t] of before) assert.deepEqual(after.get(name)!, t, `toy-CLIP parameter ${name} changed: it must stay frozen`);
     const enc = toyWav2ClipEncoder(model);
     assert.equal(enc.name, 'toy-wav2clip');
     assert.equal(enc.dim, clip.jointDim);
@@ -81,9 +81,9 @@ test('toy-Wav2CLIP maps audio into the frozen toy-CLIP image space', async () =>
     }
     const again = await trainToyWav2Clip(world.rows, clip, QUICK_WAV2CLIP);
     try {
-      const a = await model.params.toHost();
-      const b = await again.params.toHost();
-      for (const [name, t] of a) assert.deepEqual(b.get(name)!.data, t.data, `parameter ${name} differs between identical runs`);
+      const a = paramValues(model.params);
+      const b = paramValues(again.params);
+      for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
     } finally {
       again.dispose();
     }

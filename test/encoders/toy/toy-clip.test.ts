@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsFile } from '../../../src/compute/safetensors.js';
 import { evaluateToyClip, ToyClip, toyClipImageEncoder, toyClipImageFeatures, toyClipTextEncoder, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadImages } from '../../../src/encoders/toy/toy-media.js';
-import { QUICK_CLIP, norm, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
+import { QUICK_CLIP, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
 
 let world: TinyWorld;
 let model: ToyClip;
@@ -78,6 +78,10 @@ test('toy-CLIP save/load round trip gives identical embeddings and named weights
   }
   const file = new SafetensorsFile(join(dir, 'weights.safetensors'));
   const keys = file.keys();
+  // Checkpoints are in PyTorch layout: conv [out, in, kh, kw], linear [out, in].
+  assert.deepEqual(file.tensors.get('visual.conv.0.weight')!.shape, [8, 3, 3, 3]);
+  assert.deepEqual(file.tensors.get('text.projection.weight')!.shape, [16, 16]);
+  assert.deepEqual(file.tensors.get('text.blocks.0.mlp.fc.weight')!.shape, [4 * 16, 16]);
   file.close();
   for (const k of ['visual.conv.0.weight', 'text.token_embedding', 'text.blocks.0.attn.qkv.weight', 'text.ln_final.weight', 'text.projection.weight', 'logit_scale']) {
     assert.ok(keys.includes(k), `weights lack '${k}'`);
@@ -100,11 +104,11 @@ test('toy-CLIP training is deterministic in its seed and leaks no tensors', asyn
   assert.equal(tf.memory().numTensors, beforeEmbed, 'embedding left tensors behind');
   const other = await trainToyClip(world.rows, { ...QUICK_CLIP, seed: 1 });
   try {
-    const a = await model.params.toHost();
-    const b = await again.params.toHost();
-    const c = await other.params.toHost();
-    for (const [name, t] of a) assert.deepEqual(b.get(name)!.data, t.data, `parameter ${name} differs between identical runs`);
-    assert.notDeepEqual(c.get('visual.conv.0.weight')!.data, a.get('visual.conv.0.weight')!.data);
+    const a = paramValues(model.params);
+    const b = paramValues(again.params);
+    const c = paramValues(other.params);
+    for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
+    assert.notDeepEqual(c.get('visual.conv.0.weight')!, a.get('visual.conv.0.weight')!);
   } finally {
     again.dispose();
     other.dispose();

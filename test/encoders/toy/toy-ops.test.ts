@@ -1,7 +1,6 @@
-// The toy encoders' gradient shortcuts must compute the same gradients as the plain ops.
+// The toy encoders' gradient shortcut (filter-only input conv) and contrastive loss against references.
 import { before, test } from 'node:test';
 import { conv2d } from '../../../src/compute/ops/index.js';
-import { linearFast, matMulFast, matMulTransposedB } from '../../../src/encoders/toy/fast-matmul.js';
 import { inputConv2d } from '../../../src/encoders/toy/input-conv.js';
 import { symmetricInfoNce } from '../../../src/encoders/toy/contrastive.js';
 import { assertClose, randomTensor, tf } from '../../compute/tf-test-utils.js';
@@ -19,25 +18,6 @@ function gradsOf(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[]): Float32
     return tf.grads(loss)(xs).map((g) => g.dataSync() as Float32Array);
   });
 }
-
-test('matMulFast and matMulTransposedB match tf.matMul values and gradients', () => {
-  const a = randomTensor([2, 5, 7], 1);
-  const b = randomTensor([2, 7, 3], 2);
-  const bt = randomTensor([2, 3, 7], 3);
-  assertClose(matMulFast(a, b).dataSync(), tf.matMul(a, b).dataSync(), 1e-6, 'matMulFast value');
-  const fast = gradsOf((x, y) => matMulFast(x!, y!), [a, b]);
-  const ref = gradsOf((x, y) => tf.matMul(x!, y!), [a, b]);
-  fast.forEach((g, i) => assertClose(g, ref[i]!, 1e-5, `matMulFast grad ${i}`));
-  const fastT = gradsOf((x, y) => matMulTransposedB(x!, y!), [a, bt]);
-  const refT = gradsOf((x, y) => tf.matMul(x!, y!, false, true), [a, bt]);
-  fastT.forEach((g, i) => assertClose(g, refT[i]!, 1e-5, `matMulTransposedB grad ${i}`));
-  const x3 = randomTensor([2, 4, 7], 4);
-  const w = randomTensor([7, 3], 5);
-  const bias = randomTensor([3], 6);
-  const lin = gradsOf((x, ww, bb) => linearFast(x as tf.Tensor3D, ww!, bb!), [x3, w, bias]);
-  const linRef = gradsOf((x, ww, bb) => tf.reshape(tf.add(tf.matMul(tf.reshape(x!, [8, 7]), ww!), bb!), [2, 4, 3]), [x3, w, bias]);
-  lin.forEach((g, i) => assertClose(g, linRef[i]!, 1e-5, `linearFast grad ${i}`));
-});
 
 test('inputConv2d matches compute/ops conv2d in value and filter/bias gradients', () => {
   for (const [stride, h, wd] of [[1, 9, 8], [2, 9, 8], [2, 10, 7]] as const) {

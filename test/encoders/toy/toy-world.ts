@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../../src/compute/tfjs.js';
+import type { ParamStore } from '../../../src/compute/param-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,4 +46,9 @@ export const QUICK_WAV2CLIP: Partial<ToyWav2ClipTrainOptions> = {
 
 export function norm(v: Float32Array): number {
   return Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+}
+
+/** Every parameter's values by name (for determinism and frozen-weight checks). */
+export function paramValues(store: ParamStore): Map<string, Float32Array> {
+  return new Map(store.names().map((n) => [n, Float32Array.from(store.get(n).dataSync() as Float32Array)]));
 }
