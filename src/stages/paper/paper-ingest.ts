@@ -25,7 +25,7 @@ function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): Stage
   const params = innerParams.omit({ root: true }).extend({ source: sourceParam.default('real') });
   return {
     name: `paper-${inner.name}`,
-    version: `${inner.version}+fixture${FIXTURE_VERSION}`,
+    version: String(Number(inner.version) * 1000 + FIXTURE_VERSION), // the wrapped stage's version and the fixture's, in one integer
     description: `${inner.description}; source: real (the \`root\` input, one path) or fixture (rendered test videos)`,
     params,
     inputs: { root: { description: `the ${DATASET_TITLES[dataset]} root: one path for source=real, an empty list for source=fixture; layout and download in docs/reproduce-paper.md#datasets`, optional: true, list: true } },
