@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { StageCatalog, StageDefinition, StageModuleExports } from '../engine/stage/stage-definition.js';
 import { UsageError } from './cli-error.js';
 
-/** Modules compiled into the package that export `stages`. (The built-in catalog, src/stages/index.ts, joins here.) */
-export const DEFAULT_STAGE_MODULES: readonly string[] = [];
+/** Modules compiled into the package that export `stages`: the built-in catalog (src/stages/index.ts). */
+export const DEFAULT_STAGE_MODULES: readonly string[] = [new URL('../stages/index.js', import.meta.url).href];
 
 /** Default modules plus `SONIC_STAGE_MODULES` (comma-separated paths or URLs; paths relative to the cwd). */
 export function stageModuleList(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -1,0 +1,44 @@
+// Audio-conditioned generation (spec §6): DDIM 50 steps, CFG 8 over [T(""), A_null] vs [T(prompt), A],
+// null text for every test clip of a domain; plus the paper's qualitative strips (sound mixing, volume,
+// audio + text prompts) and a per-class grid of generated vs real images.
+import { z } from 'zod';
+import type { StageDefinition } from '../../engine/stage/stage-definition.js';
+import { ablationParam } from './ablation.js';
+
+const params = z.strictObject({
+  domain: z.string().min(1),
+  ablation: ablationParam,
+  steps: z.number().int().positive().default(50),
+  guidance: z.number().min(0).default(8),
+  seed: z.number().int().min(0).default(42),
+  /** Generate for at most this many test clips (0 = all). */
+  limit: z.number().int().min(0).default(0),
+  chunk: z.number().int().positive().default(16),
+  /** Qualitative strips (only worth it for the full model). */
+  strips: z.boolean().default(false),
+  mixWeights: z.array(z.number().min(0).max(1)).default([0, 0.25, 0.5, 0.75, 1]),
+  volumes: z.array(z.number().positive()).default([0.05, 0.15, 0.35, 0.65, 1]),
+  /** Text prompts for the audio + text strip; default: the domain's other class labels. */
+  prompts: z.array(z.string()).optional(),
+});
+export type GenerateParams = z.infer<typeof params>;
+
+export const generateStage: StageDefinition<GenerateParams> = {
+  name: 'generate',
+  version: '1',
+  description: 'Generate one image per test clip of a domain (null text + audio, DDIM, CFG); optional mixing/volume/text strips',
+  params,
+  inputs: {
+    dataset: { description: 'captioned dataset directory' },
+    bundle: { description: 'foundation bundle' },
+    embeddings: { description: 'embed stage output' },
+    adapter: { description: 'train-adapter output' },
+  },
+  outputs: { images: { description: 'images/<id>.png + index.json (+ strips/*.png, grid.png)' } },
+  async run(ctx) {
+    const { initCompute } = await import('../common/runtime.js');
+    const { generate } = await import('./generate-impl.js');
+    await initCompute(ctx);
+    await generate(ctx);
+  },
+};

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { StageContext } from '../../engine/stage/stage-definition.js';
+import { readJson, writeJson } from '../common/json-file.js';
+import { METRIC_KEYS, type EvaluationRecord, type MetricKey } from './metric-names.js';
+import type { PaperTablesParams } from './paper-tables.js';
+
+interface ReportedRow {
+  method: string;
+  domain: string;
+  AIS?: number;
+  AIC?: number;
+  IIS?: number;
+  FID?: number;
+}
+interface Reported {
+  source: string;
+  tables: Record<string, { title: string; rows: ReportedRow[] }>;
+}
+
+export interface TableRow {
+  method: string;
+  source: 'ours' | 'reported';
+  cells: Record<string, number | null>; // column name → value
+}
+export interface BuiltTable {
+  name: string;
+  title: string;
+  columns: string[];
+  rows: TableRow[];
+  notes: string[];
+}
+
+const DOMAIN_ORDER = ['landscape', 'hits', 'voices'];
+
+function formatValue(column: string, v: number | null): string {
+  if (v === null) return '—';
+  return column.includes('FID') ? v.toFixed(1) : v.toFixed(4);
+}
+
+export function buildTable(name: string, records: readonly EvaluationRecord[], reported: Reported | null, world: string): BuiltTable {
+  const mine = records.filter((r) => r.tables.includes(name));
+  const rep = reported?.tables[name];
+  const domains = [...new Set([...mine.map((r) => r.domain), ...(rep?.rows ?? []).map((r) => r.domain)])].sort((a, b) => rank(a) - rank(b));
+  const fidName = (d: string) => mine.find((r) => r.domain === d)?.names.FID ?? `${d} FID`;
+  const columnOf = (d: string, k: MetricKey) => (k === 'FID' ? fidName(d) : `${d} ${k}`);
+  const columns = domains.flatMap((d) => METRIC_KEYS.map((k) => columnOf(d, k)));
+  const methods = [...new Set([...mine.map((r) => r.method), ...(rep?.rows ?? []).map((r) => r.method)])];
+  const rows: TableRow[] = [];
+  for (const method of methods) {
+    const ours = mine.filter((r) => r.method === method);
+    if (ours.length > 0) {
+      const cells: Record<string, number | null> = Object.fromEntries(columns.map((c) => [c, null]));
+      for (const r of ours) for (const k of METRIC_KEYS) cells[r.names[k]] = r.values[k];
+      rows.push({ method, source: 'ours', cells });
+    }
+    const theirs = (rep?.rows ?? []).filter((r) => r.method === method);
+    if (theirs.length > 0) {
+      const cells: Record<string, number | null> = Object.fromEntries(columns.map((c) => [c, null]));
+      for (const r of theirs) for (const k of METRIC_KEYS) if (typeof r[k] === 'number') cells[columnOf(r.domain, k)] = r[k]!;
+      rows.push({ method, source: 'reported', cells });
+    }
+  }
+  const fidSpaces = [...new Set(mine.map((r) => r.fidFeatures))];
+  const notes = [
+    'AIS and IIS are win rates (chance ≈ 0.5); AIC is zero-shot accuracy against the sorted class labels (chance = 1/#classes).',
+    ...(fidSpaces.length > 0 ? [`Our FID is computed in ${fidSpaces.join(', ')} feature space; the paper's reported FID uses Inception-v3 features, so the scales are not comparable.`] : []),
+    ...(rep ? [`"reported" rows: ${reported!.source}`] : []),
+  ];
+  const chance = mine.map((r) => `${r.domain}: ${r.chance.AIC.toFixed(3)}`);
+  if (chance.length > 0) notes.push(`AIC chance: ${[...new Set(chance)].join(', ')}.`);
+  const title = `${rep?.title ?? name}${world ? ` — ${world}` : ''}`;
+  return { name, title, columns, rows, notes };
+}
+
+function rank(d: string): number {
+  const i = DOMAIN_ORDER.indexOf(d);
+  return i < 0 ? DOMAIN_ORDER.length : i;
+}
+
+export function tableMarkdown(t: BuiltTable): string {
+  const head = ['method', 'source', ...t.columns];
+  const lines = [`# ${t.title}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of t.rows) lines.push(`| ${[r.method, r.source, ...t.columns.map((c) => formatValue(c, r.cells[c] ?? null))].join(' | ')} |`);
+  lines.push('', ...t.notes.map((n) => `- ${n}`), '');
+  return lines.join('\n');
+}
+
+export function tableCsv(t: BuiltTable): string {
+  return stringify(
+    t.rows.map((r) => [r.method, r.source, ...t.columns.map((c) => (r.cells[c] === null || r.cells[c] === undefined ? '' : String(r.cells[c])))]),
+    { header: true, columns: ['method', 'source', ...t.columns] },
+  );
+}
+
+export async function buildTables(ctx: StageContext<PaperTablesParams>): Promise<void> {
+  const files = ([] as string[]).concat(ctx.inputs.metrics ?? []);
+  const records = files.map((f) => readJson<EvaluationRecord>(f, 'an evaluation record'));
+  const reported = typeof ctx.inputs.reported === 'string' ? readJson<Reported>(ctx.inputs.reported, 'the reported numbers') : null;
+  const out = ctx.outputs.tables!;
+  mkdirSync(out, { recursive: true });
+  const built = ctx.params.tables.map((name) => buildTable(name, records, reported, ctx.params.world));
+  for (const t of built) {
+    writeFileSync(join(out, `${t.name}.md`), tableMarkdown(t));
+    writeFileSync(join(out, `${t.name}.csv`), tableCsv(t));
+    ctx.log(`${t.name}: ${t.rows.filter((r) => r.source === 'ours').length} rows of ours, ${t.rows.filter((r) => r.source === 'reported').length} reported`);
+  }
+  writeJson(join(out, 'tables.json'), { tables: built, records });
+}

@@ -1,0 +1,60 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StageContext } from '../../engine/stage/stage-definition.js';
+import { readJson } from '../common/json-file.js';
+import { IMAGE_SET_INDEX, type ImageSetIndex } from './image-set.js';
+import type { EvaluationRecord } from './metric-names.js';
+import type { WorldReportParams } from './world-report.js';
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Promise<void> {
+  const out = ctx.outputs.report!;
+  const pics = join(out, 'pictures');
+  mkdirSync(pics, { recursive: true });
+  const tablesDir = ctx.inputs.tables as string;
+  const { tables, records } = readJson<{ tables: Array<{ name: string; title: string }>; records: EvaluationRecord[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
+  for (const t of tables) for (const ext of ['md', 'csv']) copyFileSync(join(tablesDir, `${t.name}.${ext}`), join(out, `${t.name}.${ext}`));
+  const pictures: Array<{ file: string; caption: string }> = [];
+  const copy = (from: string, name: string, caption: string) => {
+    if (!existsSync(from)) return;
+    copyFileSync(from, join(pics, name));
+    pictures.push({ file: `pictures/${name}`, caption });
+  };
+  for (const dir of ([] as string[]).concat(ctx.inputs.generations ?? [])) {
+    const idx = readJson<ImageSetIndex>(join(dir, IMAGE_SET_INDEX), 'a generation index');
+    const tag = `${idx.domain}-${slug(idx.method)}`;
+    copy(join(dir, 'grid.png'), `generation-${tag}.png`, `${idx.domain}, ${idx.method}: per class, a row of generated images (audio only, null text) above a row of real test images of that class`);
+    copy(join(dir, 'strips', 'mixing.png'), `mixing-${tag}.png`, `${idx.domain}: sound mixing, CLAP-space interpolation between two classes' clips (same noise)`);
+    copy(join(dir, 'strips', 'volume.png'), `volume-${tag}.png`, `${idx.domain}: volume, the waveform scaled before the audio encoder (quiet → loud, same noise)`);
+    copy(join(dir, 'strips', 'audio_text.png'), `audio-text-${tag}.png`, `${idx.domain}: one clip with text prompts "" and other class labels (audio + text conditioning)`);
+  }
+  for (const dir of ([] as string[]).concat(ctx.inputs.edits ?? [])) {
+    const idx = readJson<ImageSetIndex>(join(dir, IMAGE_SET_INDEX), 'an editing index');
+    copy(join(dir, 'before_after.png'), `editing-${idx.domain}-${slug(idx.method)}.png`, `${idx.domain}, ${idx.method}: source images (top) and their edits (bottom)`);
+  }
+  const lines: string[] = [];
+  lines.push(`# ${ctx.params.world} results`, '');
+  if (ctx.params.about) lines.push(ctx.params.about, '');
+  if (ctx.params.profile) lines.push(`Profile: \`${ctx.params.profile}\`.`, '');
+  lines.push('## What was run', '');
+  const byTask = new Map<string, EvaluationRecord[]>();
+  for (const r of records) byTask.set(r.task, [...(byTask.get(r.task) ?? []), r]);
+  for (const [task, rs] of byTask) {
+    lines.push(`- ${task}: ${rs.map((r) => `${r.domain} / ${r.method} (${r.images} images)`).join('; ')}`);
+  }
+  lines.push('', '## Numbers', '');
+  for (const t of tables) {
+    const md = readFileSync(join(tablesDir, `${t.name}.md`), 'utf8').replace(/^# /, '### ');
+    lines.push(md, `(CSV: [${t.name}.csv](${t.name}.csv))`, '');
+  }
+  lines.push('## Full-model AIC against chance', '');
+  for (const r of records.filter((x) => x.method === 'SonicDiffusion')) {
+    lines.push(`- ${r.domain} ${r.task}: AIC ${r.values.AIC.toFixed(4)} vs chance ${r.chance.AIC.toFixed(4)} (${(r.values.AIC / r.chance.AIC).toFixed(1)}× chance)`);
+  }
+  lines.push('', '## Pictures', '');
+  for (const p of pictures) lines.push(`- [${p.file}](${p.file}): ${p.caption}`, '', `  ![${p.caption}](${p.file})`, '');
+  writeFileSync(join(out, 'README.md'), lines.join('\n'));
+  ctx.metric('pictures', pictures.length);
+  ctx.log(`report: ${tables.length} tables, ${pictures.length} pictures, ${records.length} evaluations`);
+}

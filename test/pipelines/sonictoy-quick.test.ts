@@ -1,0 +1,87 @@
+// The whole SonicToy DAG at the quick profile through the real CLI, in a temporary workspace: every
+// table cell of ours must be a number this run logged (cross-checked with `sonic metrics`), the
+// README and every picture it links must exist, and a second run must be fully cached.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseCsv } from '../../src/data/tabular/csv.js';
+import { readPng } from '../../src/data/media/png.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
+const RESULTS = '../out/sonictoy'; // relative to the pipeline file, inside the temp workspace
+let ws = '';
+
+function sonic(args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8', env: { ...process.env, SONIC_WORKSPACE: join(ws, '.sonic') }, maxBuffer: 64 << 20 });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readCsv(text: string): Array<Record<string, string>> {
+  const [head, ...rows] = parseCsv(text, 'csv');
+  return rows.map((r) => Object.fromEntries(head!.fields.map((h, i) => [h, r.fields[i] ?? ''])));
+}
+
+before(() => {
+  ws = mkdtempSync(join(tmpdir(), 'sonictoy-quick-'));
+  cpSync(join(REPO, 'pipelines'), join(ws, 'pipelines'), { recursive: true });
+  mkdirSync(join(ws, 'results'));
+  cpSync(join(REPO, 'results', 'paper-reported.json'), join(ws, 'results', 'paper-reported.json'));
+  mkdirSync(join(ws, '.sonic'));
+});
+
+after(() => {
+  if (ws) rmSync(ws, { recursive: true, force: true });
+});
+
+test('sonictoy quick profile: the whole DAG runs, tables match the logged metrics, pictures exist, rerun is cached', { timeout: 600_000 }, () => {
+  const started = Date.now();
+  const run = sonic(['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick', '--set', `results_dir=${RESULTS}`, '--no-progress']);
+  assert.equal(run.status, 0, `sonic run failed:\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
+  const seconds = (Date.now() - started) / 1000;
+  const out = join(ws, 'out', 'sonictoy');
+  for (const t of ['table1', 'table2', 'table3', 'table4']) {
+    const table = readCsv(readFileSync(join(out, `${t}.csv`), 'utf8'));
+    const ours = table.filter((r) => r.source === 'ours');
+    assert.ok(ours.length > 0, `${t}: no rows of ours`);
+    const m = sonic(['metrics', '--stage', 'evaluate*', '--rows', 'tag:method', '--cols', 'name', '--tag', `table=${t}`, '--format', 'csv']);
+    assert.equal(m.status, 0, m.stderr);
+    const logged = new Map(readCsv(m.stdout).map((r) => [r.method!, r]));
+    for (const row of ours) {
+      const metrics = logged.get(row.method!);
+      assert.ok(metrics, `${t}: row '${row.method}' has no metrics logged for table=${t}`);
+      const columns = Object.keys(metrics).filter((c) => c !== 'method' && metrics[c] !== '');
+      assert.ok(columns.length >= 4, `${t}/${row.method}: expected at least one domain's four metrics, got ${columns.join(', ')}`);
+      for (const c of Object.keys(row).filter((k) => k !== 'method' && k !== 'source')) {
+        const cell = row[c]!;
+        const value: string = metrics[c] ?? '';
+        assert.equal(cell === '', value === '', `${t}/${row.method}/${c}: table cell '${cell}' vs logged '${value}'`);
+        if (cell === '') continue;
+        assert.ok(Number.isFinite(Number(cell)), `${t}/${row.method}/${c}: '${cell}' is not a number`);
+        assert.ok(Math.abs(Number(cell) - Number(value)) <= 1e-9 * Math.max(1, Math.abs(Number(value))), `${t}/${row.method}/${c}: table ${cell} ≠ logged ${value}`);
+      }
+    }
+    // The full model has every metric in every domain of the table.
+    const full = ours.find((r) => r.method === 'SonicDiffusion');
+    assert.ok(full, `${t}: no SonicDiffusion row`);
+    for (const [c, v] of Object.entries(full)) if (c !== 'method' && c !== 'source') assert.ok(v !== '' && Number.isFinite(Number(v)), `${t}: SonicDiffusion/${c} is '${v}'`);
+    assert.ok(table.some((r) => r.source === 'reported'), `${t}: the paper's reported numbers are missing`);
+  }
+  const readme = readFileSync(join(out, 'README.md'), 'utf8');
+  const pictures = [...readme.matchAll(/\]\((pictures\/[^)]+\.png)\)/g)].map((x) => x[1]!);
+  const unique = [...new Set(pictures)];
+  for (const kind of ['generation-', 'editing-', 'mixing-', 'volume-', 'audio-text-']) assert.ok(unique.some((p) => p.includes(kind)), `README links no ${kind}* picture`);
+  for (const p of unique) {
+    assert.ok(existsSync(join(out, p)), `README links ${p}, which does not exist`);
+    const img = readPng(join(out, p));
+    assert.ok(img.width > 0 && img.height > 0);
+  }
+  const again = sonic(['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick', '--set', `results_dir=${RESULTS}`, '--no-progress']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout + again.stderr, / 0 ran, \d+ cached/, `second run was not fully cached:\n${again.stdout.slice(-2000)}`);
+  console.log(`sonictoy quick: first run ${seconds.toFixed(0)} s`);
+});
