@@ -6,6 +6,8 @@
 // before computing gradients.
 import { register } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+// Type-only: brings the chained-op declarations (x.add(y), …) into every compilation that imports this file.
+import type {} from '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 
 export { tf };
 

@@ -22,6 +22,13 @@ export function tfShapeOf(layout: TorchLayout, torchShape: number[]): number[] {
   return PERMUTATION[layout].map((axis) => torchShape[axis]!);
 }
 
+/** The torch shape of a tfjs tensor of `tfShape` in `layout` (inverse of tfShapeOf). */
+export function torchShapeOf(layout: TorchLayout, tfShape: number[]): number[] {
+  if (layout === 'plain') return [...tfShape];
+  const perm = PERMUTATION[layout];
+  return perm.map((_, i) => tfShape[perm.indexOf(i)]!);
+}
+
 export function torchToTf(layout: TorchLayout, t: HostTensor): HostTensor {
   return layout === 'plain' ? t : permute(t, PERMUTATION[layout]);
 }

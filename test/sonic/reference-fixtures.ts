@@ -1,5 +1,6 @@
 // Helpers for tests against the PyTorch reference fixtures in test/fixtures/reference/unet/.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -9,6 +10,16 @@ import { SafetensorsFile } from '../../src/compute/safetensors.js';
 export { tf };
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../../../test/fixtures/reference/unet/', import.meta.url));
+
+/** The JSON in a fixture file's `fixture` metadata entry. */
+export interface FixtureInfo {
+  config: Record<string, unknown>;
+  param_count: number;
+  pnp_qk_sites: string[];
+  pnp_resnet_sites: string[];
+  adapter_blocks: string[];
+  loss: number;
+}
 
 export async function useWasm(): Promise<void> {
   assert.ok(await tf.setBackend('wasm'), 'wasm backend failed to initialise');
@@ -50,4 +61,9 @@ export function assertMatches(actual: tf.Tensor, expected: tf.Tensor, tol: numbe
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
   const e = errors(actual.dataSync(), expected.dataSync());
   assert.ok(e.norm <= tol && e.maxAbs <= tol, `${what}: relative error norm ${e.norm.toExponential(2)}, max-abs ${e.maxAbs.toExponential(2)} > ${tol}`);
+}
+
+/** diffusers state_dict key -> torch shape of SD-1.4 (UNet with the SonicDiffusion adapters, and VAE). */
+export function sd14Shapes(): { unet: Record<string, number[]>; vae: Record<string, number[]> } {
+  return JSON.parse(readFileSync(`${FIXTURE_DIR}sd14_shapes.json`, 'utf8')) as { unet: Record<string, number[]>; vae: Record<string, number[]> };
 }

@@ -5,17 +5,17 @@ import { UNET_PRESETS, TINY_UNET_CONFIG, SD14_UNET_CONFIG, type UNetConfig } fro
 import { UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
 import type { UNetHooks } from '../../src/sonic/noise-predictor.js';
 import { countParams } from '../../src/sonic/unet/param-spec.js';
-import { assertMatches, openFixture, readNchwAsNhwc, readTensor, tf, useWasm } from './reference-fixtures.js';
+import { assertMatches, openFixture, sd14Shapes, type FixtureInfo, readNchwAsNhwc, readTensor, tf, useWasm } from './reference-fixtures.js';
 import { loadParamsForTest } from './load-params.js';
 
 const weights = openFixture('tiny_unet_weights.safetensors');
 const io = openFixture('tiny_unet_io.safetensors');
-const meta = weights.metadata;
+const meta = JSON.parse(weights.metadata.fixture!) as FixtureInfo;
 
 before(useWasm);
 
 function fixtureConfig(): UNetConfig {
-  const c = JSON.parse(meta.config!) as Record<string, unknown>;
+  const c = meta.config;
   return {
     sampleSize: c.sample_size as number,
     inChannels: c.in_channels as number,
@@ -46,10 +46,10 @@ test('paramSpecs lists exactly the diffusers state_dict keys with converted shap
   for (const s of specs) {
     assert.deepEqual(s.shape, tfShapeOf(s.layout, weights.tensors.get(s.name)!.shape), s.name);
   }
-  assert.equal(countParams(specs), Number(meta.param_count));
+  assert.equal(countParams(specs), meta.param_count);
   assert.deepEqual(
     [...new Set(UNet2DCondition.adapterParameterNames(TINY_UNET_CONFIG).map((n) => n.replace(/\.(attn_adapter|norm_adapter|gate_adapter).*$/, '')))],
-    JSON.parse(meta.adapter_blocks!),
+    meta.adapter_blocks,
   );
 });
 
@@ -69,6 +69,13 @@ test('SD-1.4: 80 adapter tensors with 28,491,210 values; the frozen UNet has 859
   assert.deepEqual(spec('down_blocks.0.attentions.0.proj_in.weight').shape, [1, 1, 320, 320]);
   assert.deepEqual(spec('down_blocks.0.attentions.0.transformer_blocks.0.ff.net.0.proj.weight').shape, [320, 2560]);
   assert.deepEqual(spec('up_blocks.3.resnets.0.conv1.weight').shape, [3, 3, 960, 320]);
+});
+
+test('SD-1.4 specs are exactly the keys and shapes of diffusers UNet2DConditionModel + adapters', () => {
+  const expected = sd14Shapes().unet;
+  const specs = UNet2DCondition.paramSpecs(SD14_UNET_CONFIG);
+  assert.deepEqual(specs.map((s) => s.name).sort(), Object.keys(expected).sort());
+  for (const s of specs) assert.deepEqual(s.shape, tfShapeOf(s.layout, expected[s.name]!), s.name);
 });
 
 test('every preset builds and validates', () => {
@@ -113,8 +120,8 @@ test('ε matches diffusers without audio (adapters off) and with audio (gated ad
 
 test('PnP hooks: Q/K and residual injection at the decoder sites match the hooked diffusers forward', () => {
   const { unet, params } = makeUNet();
-  const qkSites = new Set<string>(JSON.parse(meta.pnp_qk_sites!));
-  const resnetSites = new Set<string>(JSON.parse(meta.pnp_resnet_sites!));
+  const qkSites = new Set(meta.pnp_qk_sites);
+  const resnetSites = new Set(meta.pnp_resnet_sites);
   const seen: string[] = [];
   const fromSource = <T extends tf.Tensor>(t: T): T => {
     const n = t.shape[0] / 3;

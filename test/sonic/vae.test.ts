@@ -4,7 +4,7 @@ import { tfShapeOf } from '../../src/compute/torch-layout.js';
 import { SD14_VAE_CONFIG, TINY_VAE_CONFIG } from '../../src/sonic/vae/config.js';
 import { AutoencoderKL } from '../../src/sonic/vae/autoencoder-kl.js';
 import { countParams } from '../../src/sonic/unet/param-spec.js';
-import { assertMatches, openFixture, readNchwAsNhwc, tf, useWasm } from './reference-fixtures.js';
+import { assertMatches, openFixture, sd14Shapes, type FixtureInfo, readNchwAsNhwc, tf, useWasm } from './reference-fixtures.js';
 import { loadParamsForTest } from './load-params.js';
 
 const weights = openFixture('tiny_vae_weights.safetensors');
@@ -13,7 +13,7 @@ const io = openFixture('tiny_vae_io.safetensors');
 before(useWasm);
 
 test('the tiny VAE preset is the fixture config and its specs are the diffusers keys', () => {
-  const c = JSON.parse(weights.metadata.config!) as Record<string, unknown>;
+  const c = (JSON.parse(weights.metadata.fixture!) as FixtureInfo).config;
   assert.deepEqual(TINY_VAE_CONFIG, {
     inChannels: c.in_channels,
     outChannels: c.out_channels,
@@ -27,11 +27,15 @@ test('the tiny VAE preset is the fixture config and its specs are the diffusers 
   const specs = AutoencoderKL.paramSpecs(TINY_VAE_CONFIG);
   assert.deepEqual(specs.map((s) => s.name).sort(), weights.keys().sort());
   for (const s of specs) assert.deepEqual(s.shape, tfShapeOf(s.layout, weights.tensors.get(s.name)!.shape), s.name);
-  assert.equal(countParams(specs), Number(weights.metadata.param_count));
+  assert.equal(countParams(specs), (JSON.parse(weights.metadata.fixture!) as FixtureInfo).param_count);
 });
 
-test('SD-1.4 VAE has the published 83,653,863 parameters', () => {
-  assert.equal(countParams(AutoencoderKL.paramSpecs(SD14_VAE_CONFIG)), 83_653_863);
+test('SD-1.4 VAE: the keys and shapes of diffusers AutoencoderKL, 83,653,863 parameters', () => {
+  const expected = sd14Shapes().vae;
+  const specs = AutoencoderKL.paramSpecs(SD14_VAE_CONFIG);
+  assert.deepEqual(specs.map((s) => s.name).sort(), Object.keys(expected).sort());
+  for (const s of specs) assert.deepEqual(s.shape, tfShapeOf(s.layout, expected[s.name]!), s.name);
+  assert.equal(countParams(specs), 83_653_863);
 });
 
 test('encode (posterior mean) and decode match diffusers (wasm)', () => {

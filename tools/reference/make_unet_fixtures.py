@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tiny_models import (TINY_ADAPTER, TINY_UNET, TINY_VAE, adapter_blocks, build_tiny_unet,  # noqa: E402
-                         build_tiny_vae, count_params, set_audio_context)
+from tiny_models import (TINY_ADAPTER, TINY_UNET, TINY_VAE, add_gated_adapters, adapter_blocks,  # noqa: E402
+                         build_tiny_unet, build_tiny_vae, count_params, set_audio_context)
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "reference", "unet")
 
@@ -84,6 +84,11 @@ def install_pnp(unet):
     return saved
 
 
+def fixture_metadata(info):
+    """One JSON metadata entry: several entries would be written in hash order, changing bytes on each run."""
+    return {"fixture": json.dumps(info, sort_keys=True)}
+
+
 def tensors_of(module):
     return {k: v.detach().contiguous().float() for k, v in module.state_dict().items()}
 
@@ -137,14 +142,14 @@ def make_unet():
     set_audio_context(unet, None)
 
     weights = tensors_of(unet)
-    meta = {
-        "config": json.dumps({**TINY_UNET, **TINY_ADAPTER}),
-        "pnp_qk_sites": json.dumps(PNP_QK_SITES),
-        "pnp_resnet_sites": json.dumps(PNP_RESNET_SITES),
-        "adapter_blocks": json.dumps([name for name, _ in adapter_blocks(unet)]),
-        "param_count": str(count_params(unet)),
-        "loss": repr(loss.item()),
-    }
+    meta = fixture_metadata({
+        "config": {**TINY_UNET, **TINY_ADAPTER},
+        "pnp_qk_sites": PNP_QK_SITES,
+        "pnp_resnet_sites": PNP_RESNET_SITES,
+        "adapter_blocks": [name for name, _ in adapter_blocks(unet)],
+        "param_count": count_params(unet),
+        "loss": loss.item(),
+    })
     save_file(weights, os.path.join(OUT, "tiny_unet_weights.safetensors"), metadata=meta)
     io = {
         "sample": sample, "timesteps": timesteps, "pnp_timestep": pnp_timestep, "text": text, "audio": audio,
@@ -166,11 +171,29 @@ def make_vae():
     with torch.no_grad():
         mean = vae.encode(image).latent_dist.mean
         decoded = vae.decode(z).sample
-    meta = {"config": json.dumps(TINY_VAE), "param_count": str(count_params(vae))}
+    meta = fixture_metadata({"config": TINY_VAE, "param_count": count_params(vae)})
     save_file(tensors_of(vae), os.path.join(OUT, "tiny_vae_weights.safetensors"), metadata=meta)
     io = {"image": image, "posterior_mean": mean, "z": z, "decoded": decoded}
     save_file({k: v.contiguous().float() for k, v in io.items()}, os.path.join(OUT, "tiny_vae_io.safetensors"), metadata=meta)
     print(f"vae: {count_params(vae)} params")
+
+
+def make_sd14_shapes():
+    """Key -> torch shape of SD-1.4's UNet (+ SonicDiffusion adapters) and VAE, built on the meta device."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    with torch.device("meta"):
+        unet = UNet2DConditionModel(sample_size=64, cross_attention_dim=768, attention_head_dim=8)
+        add_gated_adapters(unet, audio_cross_attention_dim=768, adapter_heads=8, use_adapter=(False, True, True))
+        vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), down_block_types=["DownEncoderBlock2D"] * 4,
+                            up_block_types=["UpDecoderBlock2D"] * 4, layers_per_block=2, latent_channels=4,
+                            norm_num_groups=32, sample_size=512)
+    shapes = {
+        "unet": {k: list(v.shape) for k, v in unet.state_dict().items()},
+        "vae": {k: list(v.shape) for k, v in vae.state_dict().items()},
+    }
+    with open(os.path.join(OUT, "sd14_shapes.json"), "w") as f:
+        json.dump(shapes, f, separators=(",", ":"), sort_keys=True)
+    print(f"sd14: {len(shapes['unet'])} unet keys, {len(shapes['vae'])} vae keys")
 
 
 if __name__ == "__main__":
@@ -178,3 +201,4 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     make_unet()
     make_vae()
+    make_sd14_shapes()

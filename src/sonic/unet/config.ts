@@ -90,9 +90,9 @@ export const SMALL_UNET_CONFIG: UNetConfig = {
   freqShift: 0,
 };
 
-/** A larger CPU model (~17.8 M params incl. 0.64 M adapter) with SD-1.4's four-level layout, for 32×32 latents. */
+/** A larger CPU model (~17.8 M params incl. 0.64 M adapter) with SD-1.4's four-level layout, for 16×16 latents. */
 export const MID_UNET_CONFIG: UNetConfig = {
-  sampleSize: 32,
+  sampleSize: 16,
   inChannels: 4,
   outChannels: 4,
   blockOutChannels: [64, 128, 160, 160],
