@@ -115,8 +115,9 @@ interface Inputs {
   nullAudio: tf.Tensor3D;
 }
 
-function makeInputs(plan: BenchPlan, config: UNetConfig): Inputs {
-  const { batch: b, latentSize: s, latentChannels: c, textTokens: l, audioTokens: k, seed } = plan;
+function makeInputs(plan: BenchPlan, configName: string, config: UNetConfig): Inputs {
+  const { batch: b, latentChannels: c, textTokens: l, audioTokens: k, seed } = plan;
+  const s = plan.configs[configName]!.latentSize;
   return {
     latents: tf.randomNormal([b, s, s, c], 0, 1, 'float32', seed + 1) as tf.Tensor4D,
     text: tf.randomNormal([b, l, config.crossAttentionDim], 0, 1, 'float32', seed + 2) as tf.Tensor3D,
@@ -170,6 +171,13 @@ function guidedEpsOnce(plan: BenchPlan, model: Model, inputs: Inputs): tf.Tensor
   return guidedEpsilon(model.unet, inputs.latents, 981, cond, plan.guidanceScale);
 }
 
+/** tfjs tensor bytes and, on wasm, the size the WebAssembly heap has grown to. */
+function heapMiB(): string {
+  const backend = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
+  const tensors = `tensors ${(tf.memory().numBytes / 2 ** 20).toFixed(0)} MiB`;
+  return backend.wasm ? `${tensors}, wasm heap ${(backend.wasm.HEAPU8.length / 2 ** 20).toFixed(0)} MiB` : tensors;
+}
+
 function timed(fn: () => number): { ms: number; cpuMs: number; value: number } {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -195,7 +203,7 @@ function prepare(plan: BenchPlan, op: BenchOp, configName: string): Prepared {
   const config = unetConfigOf(plan, configName);
   const trainable = op === 'train-full' ? () => true : op === 'train-adapters' ? isAdapterParam : () => false;
   const model = buildModel(config, plan.seed, trainable);
-  const inputs = makeInputs(plan, config);
+  const inputs = makeInputs(plan, configName, config);
   const dispose = (): void => {
     optimizer?.dispose();
     disposeModel(model);
@@ -226,7 +234,10 @@ function runEntry(plan: BenchPlan, entry: PlanEntry): OpResult {
   const counts = UNet2DCondition.parameterCount(config);
   const p = prepare(plan, entry.op, entry.config);
   try {
-    for (let i = 0; i < entry.warmup; i++) p.warm();
+    for (let i = 0; i < entry.warmup; i++) {
+      p.warm();
+      process.stderr.write(`  tfjs ${entry.op} ${entry.config} warm-up ${i + 1} done (${heapMiB()})\n`);
+    }
     const ms: number[] = [];
     const cpuMs: number[] = [];
     let check = NaN;
@@ -235,7 +246,7 @@ function runEntry(plan: BenchPlan, entry: PlanEntry): OpResult {
       ms.push(r.ms);
       cpuMs.push(r.cpuMs);
       check = r.value;
-      process.stderr.write(`  tfjs ${entry.op} ${entry.config} #${i + 1}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms)\n`);
+      process.stderr.write(`  tfjs ${entry.op} ${entry.config} #${i + 1}: ${r.ms.toFixed(0)} ms (cpu ${r.cpuMs.toFixed(0)} ms, ${heapMiB()})\n`);
     }
     const trainable = p.model.trainable.reduce((a, v) => a + v.size, 0);
     return { op: entry.op, config: entry.config, params: counts.total, trainable, ms, medianMs: median(ms), cpuMs, medianCpuMs: median(cpuMs), check };

@@ -29,6 +29,13 @@ export interface AdapterArgs {
   use_adapter: [boolean, boolean, boolean];
 }
 
+export interface BenchConfig {
+  /** Latents are latentSize × latentSize × latentChannels. */
+  latentSize: number;
+  unet: DiffusersUNetArgs;
+  adapter: AdapterArgs;
+}
+
 export interface PlanEntry {
   op: BenchOp;
   config: string;
@@ -40,14 +47,13 @@ export interface PlanEntry {
 export interface BenchPlan {
   seed: number;
   batch: number;
-  latentSize: number;
   latentChannels: number;
   textTokens: number;
   audioTokens: number;
   guidanceScale: number;
   ddimSteps: number;
   adamw: { lr: number; weightDecay: number; betas: [number, number]; eps: number };
-  configs: Record<string, { unet: DiffusersUNetArgs; adapter: AdapterArgs }>;
+  configs: Record<string, BenchConfig>;
   plans: Record<string, PlanEntry[]>;
 }
 
@@ -59,6 +65,9 @@ export function loadPlan(path: string): BenchPlan {
     plan = JSON.parse(readFileSync(path, 'utf8')) as BenchPlan;
   } catch (e) {
     throw new PlanError(`${path}: cannot read the bench plan: ${(e as Error).message}`);
+  }
+  for (const [name, c] of Object.entries(plan.configs)) {
+    if (!(Number.isInteger(c.latentSize) && c.latentSize >= 1)) throw new PlanError(`${path}: configs.${name}.latentSize: expected a positive integer`);
   }
   for (const [name, entries] of Object.entries(plan.plans)) {
     entries.forEach((e, i) => {

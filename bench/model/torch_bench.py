@@ -32,9 +32,10 @@ def build_unet(plan, name):
     return unet
 
 
-def make_inputs(plan, unet_args, adapter_args):
+def make_inputs(plan, cfg):
+    unet_args, adapter_args = cfg["unet"], cfg["adapter"]
     g = torch.Generator().manual_seed(plan["seed"])
-    b, s, c = plan["batch"], plan["latentSize"], plan["latentChannels"]
+    b, s, c = plan["batch"], cfg["latentSize"], plan["latentChannels"]
     l, k = plan["textTokens"], plan["audioTokens"]
     return dict(
         latents=torch.randn(b, c, s, s, generator=g),
@@ -107,7 +108,7 @@ class Sampler:
 def run_entry(plan, entry):
     cfg = plan["configs"][entry["config"]]
     unet = build_unet(plan, entry["config"])
-    inputs = make_inputs(plan, cfg["unet"], cfg["adapter"])
+    inputs = make_inputs(plan, cfg)
     if entry["op"] == "sample-ddim50-cfg":
         s = Sampler(plan, unet, inputs)
         warm = lambda: s.guided_eps(inputs["latents"], torch.tensor(981))  # noqa: E731

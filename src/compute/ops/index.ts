@@ -5,6 +5,7 @@ export { resolvePadding2d, type ExplicitPadding2d } from './padding.js';
 export { conv1d, type Conv1dOptions } from './conv1d.js';
 export { convTranspose1d, type ConvTranspose1dOptions } from './conv-transpose1d.js';
 export { linear } from './linear.js';
+export { matMul2d } from './matmul2d.js';
 export { groupNorm } from './group-norm.js';
 export { layerNorm } from './layer-norm.js';
 export { silu, geluExact } from './activations.js';
