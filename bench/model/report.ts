@@ -108,7 +108,7 @@ function main(): void {
   const body = [
     `Command: \`${values.command}\` (mode \`${values.mode}\`, plan \`${values.plan}\`). Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Machine: ${values.machine}. Load average (1/5/15 min) ${values.load}: other work shared the cores, so wall times are inflated; the CPU-time ratio (process user+system time) is the steadier comparison.`,
-    `tfjs ${tfjs.backend} backend, ${tfjs.threads} thread(s); PyTorch ${torch1.version} CPU, fp32, \`torch.set_num_threads(1)\` (and 2 for context). ` +
+    `tfjs ${tfjs.backend} backend, ${tfjs.threads} thread(s); PyTorch ${torch1.version} CPU, fp32, \`torch.set_num_threads(1)\`${torch2 ? ' (and 2 for context)' : ' (the 2-thread run was skipped or did not finish)'}. ` +
       `Median of the timed runs after ${plan.plans[values.mode!]?.some((e) => e.warmup > 0) ? 'warm-up runs (excluded)' : 'no warm-up'}; a sample's warm-up is one guided ε evaluation. ` +
       `Batch ${plan.batch}, ${plan.textTokens} text and ${plan.audioTokens} audio tokens, AdamW (lr ${plan.adamw.lr}, wd ${plan.adamw.weightDecay}), guidance ${plan.guidanceScale}, ${plan.ddimSteps} DDIM steps. ` +
       'Both sides build the same UNet from `bench/model/cases.json` (diffusers `UNet2DConditionModel` + the gated adapters of `tools/reference/tiny_models.py` on the torch side); the parameter counts are checked equal. ' +
