@@ -10,7 +10,8 @@ import { selectBackend } from '../../src/compute/backend.js';
 import { profileKernels } from '../../src/compute/kernel-profile.js';
 import type { UNetConfig } from '../../src/sonic/unet/config.js';
 import { isAdapterParam, UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
-import type { ParamSpec } from '../../src/sonic/unet/param-spec.js';
+import { createUNetParams } from '../../src/sonic/unet/weights.js';
+import type { ParamStore } from '../../src/compute/param-store.js';
 import { GroupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
 import { NoiseSchedule } from '../../src/sonic/schedulers/noise-schedule.js';
 import { mulberry32, randomInts } from '../../src/sonic/schedulers/seeded-random.js';
@@ -60,51 +61,14 @@ export interface BenchOutput {
 
 interface Model {
   unet: UNet2DCondition;
-  tensors: Map<string, tf.Tensor>;
+  store: ParamStore;
   trainable: tf.Variable[];
 }
 
-function initialValue(spec: ParamSpec, seed: number): tf.Tensor {
-  const init = spec.init;
-  switch (init.kind) {
-    case 'zeros':
-      return tf.zeros(spec.shape);
-    case 'ones':
-      return tf.ones(spec.shape);
-    case 'constant':
-      return tf.fill(spec.shape, init.value);
-    case 'uniform':
-      return tf.randomUniform(spec.shape, -init.bound, init.bound, 'float32', seed);
-  }
-}
-
-/** Fresh weights (torch-default-like init); `trainable` picks the parameters that become tf.Variables. */
+/** Fresh weights (torch-default init, src/sonic/unet/weights.ts); `trainable` picks what the optimizer updates. */
 function buildModel(config: UNetConfig, seed: number, trainable: (name: string) => boolean): Model {
-  const tensors = new Map<string, tf.Tensor>();
-  const vars: tf.Variable[] = [];
-  UNet2DCondition.paramSpecs(config).forEach((spec, i) => {
-    const value = initialValue(spec, seed * 100_003 + i);
-    if (trainable(spec.name)) {
-      const v = tf.variable(value, true, `bench/${spec.name}`);
-      value.dispose();
-      vars.push(v);
-      tensors.set(spec.name, v);
-    } else {
-      tensors.set(spec.name, value);
-    }
-  });
-  const unet = new UNet2DCondition(config, {
-    get: (n) => {
-      const t = tensors.get(n);
-      if (!t) throw new Error(`bench model: no parameter '${n}'`);
-      return t;
-    },
-  });
-  return { unet, tensors, trainable: vars };
-}
-
-function disposeModel(m: Model): void {
-  for (const t of m.tensors.values()) t.dispose();
+  const store = createUNetParams(config, { seed, trainable });
+  return { unet: new UNet2DCondition(config, store), store, trainable: store.variables((_, e) => e.trainable) };
 }
 
 interface Inputs {
@@ -206,7 +170,7 @@ function prepare(plan: BenchPlan, op: BenchOp, configName: string): Prepared {
   const inputs = makeInputs(plan, configName, config);
   const dispose = (): void => {
     optimizer?.dispose();
-    disposeModel(model);
+    model.store.dispose();
     for (const t of Object.values(inputs)) (t as tf.Tensor).dispose();
   };
   const optimizer =

@@ -36,6 +36,7 @@ export class AdamW {
   readonly groups: AdamWHyperParams[];
   private readonly params: ParamState[] = [];
   private readonly byVariableName = new Map<string, ParamState>();
+  private readonly byVariable = new Map<tf.Variable, ParamState>();
 
   constructor(groups: AdamWGroup[] | Array<tf.Variable | NamedVariable>, defaults: Partial<AdamWHyperParams> = {}) {
     const base: AdamWHyperParams = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, ...defaults };
@@ -62,6 +63,7 @@ export class AdamW {
         };
         this.params.push(state);
         this.byVariableName.set(variable.name, state);
+        this.byVariable.set(variable, state);
       }
     });
   }
@@ -82,6 +84,15 @@ export class AdamW {
       const s = this.byVariableName.get(varName);
       if (!s) throw new Error(`AdamW: got a gradient for variable '${varName}', which is not in any parameter group`);
       if (g == null) continue;
+      this.update(s, g);
+    }
+  }
+
+  /** Applies one update from gradients keyed by variable object (sonic/training's GroupedOptimizer shape). */
+  step(grads: ReadonlyMap<tf.Variable, tf.Tensor>): void {
+    for (const [variable, g] of grads) {
+      const s = this.byVariable.get(variable);
+      if (!s) throw new Error(`AdamW: got a gradient for variable '${variable.name}', which is not in any parameter group`);
       this.update(s, g);
     }
   }

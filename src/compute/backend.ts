@@ -41,12 +41,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const source = fromEnv ? `SONIC_BACKEND=${fromEnv}` : options.requested && options.requested !== 'auto' ? `requested '${options.requested}'` : 'auto';
   const threads = wasmThreadRequest(options.threads, env);
 
+  let nativeWhy = '';
   if (requested === 'tensorflow' || requested === 'auto') {
     const native = await tryNative();
     if (native.ok) {
       await activate('tensorflow');
       return { name: 'tensorflow', reason: `${source}: ${native.pkg} is installed`, threads: 0 };
     }
+    nativeWhy = native.why;
     if (requested === 'tensorflow') {
       throw new BackendUnavailableError(
         `${source}: the TensorFlow backend needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither could be loaded (${native.why}). Install one, or use SONIC_BACKEND=wasm.`,
@@ -58,7 +60,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       let running = 1;
       if (threads > 1) running = await enableWasmThreads(threads);
       await activate('wasm');
-      const why = requested === 'auto' ? 'auto: no @tensorflow/tfjs-node installed; WebAssembly (SIMD)' : `${source}: WebAssembly (SIMD)`;
+      const why = requested === 'auto' ? `auto: ${nativeWhy}; WebAssembly (SIMD)` : `${source}: WebAssembly (SIMD)`;
       return { name: 'wasm', reason: running > 1 ? `${why}, ${running} threads via the worker_threads shim` : why, threads: running };
     } catch (e) {
       if (requested === 'wasm') throw new BackendUnavailableError(`${source}: the wasm backend failed to start: ${(e as Error).message}`);

@@ -43,6 +43,18 @@ test('AdamW matches torch.optim.AdamW over 3 steps with two lr/weight-decay grou
   assert.deepEqual(JSON.parse(metadata.steps!), { p0: 3, p1: 3 });
 });
 
+test('AdamW.step with gradients keyed by variable gives the same result as applyGradients', () => {
+  const a = makeOptimizer();
+  const b = makeOptimizer();
+  for (let step = 1; step <= 2; step++) {
+    a.opt.applyGradients({ [a.p0.name]: t(`p0.grad.${step}`), [a.p1.name]: t(`p1.grad.${step}`) });
+    b.opt.step(new Map([[b.p0, t(`p0.grad.${step}`)], [b.p1, t(`p1.grad.${step}`)]]));
+  }
+  assert.deepEqual([...b.p0.dataSync()], [...a.p0.dataSync()]);
+  assert.deepEqual([...b.p1.dataSync()], [...a.p1.dataSync()]);
+  assert.throws(() => b.opt.step(new Map([[tf.variable(tf.zeros([1])), tf.zeros([1])]])), /not in any parameter group/);
+});
+
 test('AdamW state saved after step 1 and loaded into a fresh optimizer continues identically', () => {
   const dir = mkdtempSync(join(tmpdir(), 'adamw-'));
   const a = makeOptimizer();

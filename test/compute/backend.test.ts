@@ -7,7 +7,7 @@ test('auto picks wasm when no @tensorflow/tfjs-node is installed, and says why',
   const choice = await selectBackend({ env: {} });
   assert.equal(choice.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
-  assert.match(choice.reason, /auto: no @tensorflow\/tfjs-node installed/);
+  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; WebAssembly \(SIMD\)$/);
   assert.equal(choice.threads, 1);
 });
 

@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasm, openFixture } from './reference-fixtures.js';
-import { loadParamsForTest } from './load-params.js';
+import { createUNetParams, loadUNetWeights } from '../../src/sonic/unet/weights.js';
 import { TINY_UNET_CONFIG, SD14_UNET_CONFIG } from '../../src/sonic/unet/config.js';
 import { UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
 import { AudioProjector } from '../../src/sonic/projector/audio-projector.js';
@@ -22,9 +22,10 @@ const PROJECTOR = { ...SMALL_PROJECTOR, inputDim: 16, tokens: 3, blocks: 2, outp
 
 function tinyUNet(trainableAdapters: boolean) {
   const weights = openFixture('tiny_unet_weights.safetensors');
-  const params = loadParamsForTest(UNet2DCondition.paramSpecs(TINY_UNET_CONFIG), weights, (n) => trainableAdapters && n.includes('adapter'));
+  const params = createUNetParams(TINY_UNET_CONFIG, { trainable: (n) => trainableAdapters && n.includes('adapter') });
+  loadUNetWeights(params, weights);
   weights.close();
-  return { unet: new UNet2DCondition(TINY_UNET_CONFIG, { get: (n) => params.get(n)! }), params };
+  return { unet: new UNet2DCondition(TINY_UNET_CONFIG, params), params };
 }
 
 test('PnP sites derive from the UNet config (SD-1.4 and tiny)', () => {

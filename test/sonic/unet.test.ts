@@ -1,12 +1,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { tfShapeOf } from '../../src/compute/torch-layout.js';
+import { tfShapeOf, torchToTf } from '../../src/compute/torch-layout.js';
+import type { ParamStore } from '../../src/compute/param-store.js';
+import type { SafetensorsFile } from '../../src/compute/safetensors.js';
 import { UNET_PRESETS, TINY_UNET_CONFIG, SD14_UNET_CONFIG, type UNetConfig } from '../../src/sonic/unet/config.js';
 import { UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
 import type { UNetHooks } from '../../src/sonic/noise-predictor.js';
-import { countParams } from '../../src/sonic/unet/param-spec.js';
+import { countParams, type ParamSpec } from '../../src/sonic/unet/param-spec.js';
 import { assertMatches, openFixture, sd14Shapes, type FixtureInfo, readNchwAsNhwc, readTensor, tf, useWasm } from './reference-fixtures.js';
-import { loadParamsForTest } from './load-params.js';
+import { createUNetParams, loadUNetWeights } from '../../src/sonic/unet/weights.js';
+import { isAdapterParam } from '../../src/sonic/unet/unet2d-condition.js';
 
 const weights = openFixture('tiny_unet_weights.safetensors');
 const io = openFixture('tiny_unet_io.safetensors');
@@ -90,9 +93,10 @@ test('every preset builds and validates', () => {
   assert.throws(() => UNet2DCondition.paramSpecs({ ...TINY_UNET_CONFIG, upBlockTypes: ['UpBlock2D'] }), /upBlockTypes.*2 entries/);
 });
 
-function makeUNet(trainableAdapters = false) {
-  const params = loadParamsForTest(UNet2DCondition.paramSpecs(TINY_UNET_CONFIG), weights, (n) => trainableAdapters && n.includes('adapter'));
-  return { unet: new UNet2DCondition(TINY_UNET_CONFIG, { get: (n) => params.get(n)! }), params };
+function makeUNet(trainable: (name: string) => boolean = () => false) {
+  const params = createUNetParams(TINY_UNET_CONFIG, { trainable });
+  loadUNetWeights(params, weights);
+  return { unet: new UNet2DCondition(TINY_UNET_CONFIG, params), params };
 }
 
 function inputs() {
@@ -115,7 +119,7 @@ test('ε matches diffusers without audio (adapters off) and with audio (gated ad
     assertMatches(withAudio, readNchwAsNhwc(io, 'eps_audio'), 1e-4, 'with audio');
   });
   assert.equal(tf.memory().numTensors, before, 'predict inside tidy leaks nothing');
-  tf.dispose([...params.values()]);
+  params.dispose();
 });
 
 test('PnP hooks: Q/K and residual injection at the decoder sites match the hooked diffusers forward', () => {
@@ -148,75 +152,74 @@ test('PnP hooks: Q/K and residual injection at the decoder sites match the hooke
   assert.ok(seen.includes('down_blocks.0.attentions.0.transformer_blocks.0.attn1'));
   assert.ok(seen.includes('mid_block.resnets.1'));
   assert.ok(!seen.some((s) => s.endsWith('attn2') || s.endsWith('attn_adapter')), 'cross-attention is not a self-attention site');
-  tf.dispose([...params.values()]);
+  params.dispose();
 });
 
+/** d mean((ε − target)²) / d p for the named store parameters, keyed by parameter name. */
+function lossGrads(unet: UNet2DCondition, params: ParamStore, names: string[]): { loss: number; grads: Map<string, tf.Tensor> } {
+  let result: { loss: number; grads: Map<string, tf.Tensor> } | undefined;
+  tf.tidy(() => {
+    const x = inputs();
+    const target = readNchwAsNhwc(io, 'target');
+    const { value, grads } = tf.variableGrads(() => {
+      const eps = unet.predict({ sample: x.sample, timestep: x.timesteps, textTokens: x.text, audioTokens: x.audio });
+      return tf.mean(tf.square(tf.sub(eps, target))) as tf.Scalar;
+    }, names.map((n) => params.get(n)));
+    result = { loss: value.dataSync()[0]!, grads: new Map(names.map((n) => [n, tf.keep(grads[params.get(n).name]!)])) };
+  });
+  return result!;
+}
+
+/** A PyTorch-layout gradient from a fixture, converted to the parameter's tfjs layout. */
+function torchGrad(file: SafetensorsFile, spec: ParamSpec): tf.Tensor {
+  const t = torchToTf(spec.layout, file.read(spec.name));
+  return tf.tensor(t.data, t.shape);
+}
+
 test('gradients of the ε-MSE w.r.t. every adapter parameter match PyTorch (wasm)', () => {
-  const { unet, params } = makeUNet(true);
-  const grads = openFixture('tiny_unet_adapter_grads.safetensors');
+  const { unet, params } = makeUNet(isAdapterParam);
+  const expected = openFixture('tiny_unet_adapter_grads.safetensors');
   const adapterSpecs = UNet2DCondition.adapterParamSpecs(TINY_UNET_CONFIG);
-  const vars = adapterSpecs.map((s) => params.get(s.name) as tf.Variable);
-  const x = inputs();
-  const target = readNchwAsNhwc(io, 'target');
-  const { value, grads: g } = tf.variableGrads(() => {
-    const eps = unet.predict({ sample: x.sample, timestep: x.timesteps, textTokens: x.text, audioTokens: x.audio });
-    return tf.mean(tf.square(tf.sub(eps, target))) as tf.Scalar;
-  }, vars);
-  assert.ok(Math.abs(value.dataSync()[0]! - readTensor(io, 'loss').dataSync()[0]!) < 1e-5, 'loss');
-  assert.deepEqual(Object.keys(g).sort(), adapterSpecs.map((s) => s.name).sort());
+  assert.deepEqual(adapterSpecs.map((s) => s.name).sort(), expected.keys().sort());
+  const { loss, grads } = lossGrads(unet, params, adapterSpecs.map((s) => s.name));
+  assert.ok(Math.abs(loss - meta.loss) < 1e-5 * meta.loss, `loss ${loss} vs ${meta.loss}`);
   for (const spec of adapterSpecs) {
-    const expected = tf.tidy(() => {
-      const t = grads.read(spec.name);
-      const raw = tf.tensor(t.data, t.shape);
-      return spec.layout === 'linear' ? tf.transpose(raw) : raw;
-    });
-    assertMatches(g[spec.name]!, expected, 1e-3, `grad ${spec.name}`);
+    const want = torchGrad(expected, spec);
+    assertMatches(grads.get(spec.name)!, want, 1e-3, `grad ${spec.name}`);
+    want.dispose();
   }
-  tf.dispose([value, ...Object.values(g), target, ...Object.values(x), ...params.values()]);
+  tf.dispose([...grads.values()]);
+  params.dispose();
 });
 
 test('full-model training: gradients w.r.t. all parameters run on wasm and match PyTorch on each layer kind', () => {
-  const { params } = makeUNet();
-  const vars = new Map([...params].map(([n, t]) => [n, tf.variable(t, true, `full/${n}`)]));
-  const trainable = { get: (n: string) => vars.get(n)! };
-  const model = new UNet2DCondition(TINY_UNET_CONFIG, trainable);
-  const frozen = openFixture('tiny_unet_frozen_grads.safetensors');
+  const { unet, params } = makeUNet(() => true);
+  const expected = openFixture('tiny_unet_frozen_grads.safetensors');
   const specs = new Map(UNet2DCondition.paramSpecs(TINY_UNET_CONFIG).map((s) => [s.name, s]));
-  const x = inputs();
-  const target = readNchwAsNhwc(io, 'target');
-  const { value, grads } = tf.variableGrads(() => {
-    const eps = model.predict({ sample: x.sample, timestep: x.timesteps, textTokens: x.text, audioTokens: x.audio });
-    return tf.mean(tf.square(tf.sub(eps, target))) as tf.Scalar;
-  }, [...vars.values()]);
-  assert.equal(Object.keys(grads).length, vars.size);
-  for (const name of frozen.keys()) {
-    const spec = specs.get(name)!;
-    const expected = tf.tidy(() => {
-      const t = frozen.read(name);
-      const raw = tf.tensor(t.data, t.shape);
-      if (spec.layout === 'linear') return tf.transpose(raw);
-      if (spec.layout === 'conv2d') return tf.transpose(raw, [2, 3, 1, 0]);
-      return raw;
-    });
-    assertMatches(grads[`full/${name}`]!, expected, 1e-3, `grad ${name}`);
-    expected.dispose();
+  const { grads } = lossGrads(unet, params, params.names());
+  assert.equal(grads.size, specs.size);
+  for (const name of expected.keys()) {
+    const want = torchGrad(expected, specs.get(name)!);
+    assertMatches(grads.get(name)!, want, 1e-3, `grad ${name}`);
+    want.dispose();
   }
-  tf.dispose([value, ...Object.values(grads), target, ...Object.values(x), ...params.values(), ...vars.values()]);
+  tf.dispose([...grads.values()]);
+  params.dispose();
 });
 
 test('an SGD step on the adapter parameters lowers the ε-MSE (stage-2 style, wasm)', () => {
-  const { unet, params } = makeUNet(true);
-  const vars = UNet2DCondition.adapterParameterNames(TINY_UNET_CONFIG).map((n) => params.get(n) as tf.Variable);
+  const { unet, params } = makeUNet(isAdapterParam);
   const x = inputs();
   const target = readNchwAsNhwc(io, 'target');
   const loss = (): tf.Scalar =>
     tf.mean(tf.square(tf.sub(unet.predict({ sample: x.sample, timestep: x.timesteps, textTokens: x.text, audioTokens: x.audio }), target))) as tf.Scalar;
   const optimizer = tf.train.sgd(0.5);
-  const first = optimizer.minimize(loss, true, vars)!;
+  const first = optimizer.minimize(loss, true, params.variables((_, e) => e.trainable))!;
   const l0 = first.dataSync()[0]!;
   first.dispose();
   const l1 = tf.tidy(() => loss().dataSync()[0]!);
   assert.ok(l1 < l0, `loss ${l0} -> ${l1}`);
   optimizer.dispose();
-  tf.dispose([target, ...Object.values(x), ...params.values()]);
+  tf.dispose([target, ...Object.values(x)]);
+  params.dispose();
 });

@@ -5,7 +5,11 @@ import { SD14_VAE_CONFIG, TINY_VAE_CONFIG } from '../../src/sonic/vae/config.js'
 import { AutoencoderKL } from '../../src/sonic/vae/autoencoder-kl.js';
 import { countParams } from '../../src/sonic/unet/param-spec.js';
 import { assertMatches, openFixture, sd14Shapes, type FixtureInfo, readNchwAsNhwc, tf, useWasm } from './reference-fixtures.js';
-import { loadParamsForTest } from './load-params.js';
+import { createVaeParams, loadVaeWeights } from '../../src/sonic/vae/weights.js';
+import { writeSafetensors, type HostTensor } from '../../src/compute/safetensors.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const weights = openFixture('tiny_vae_weights.safetensors');
 const io = openFixture('tiny_vae_io.safetensors');
@@ -39,8 +43,9 @@ test('SD-1.4 VAE: the keys and shapes of diffusers AutoencoderKL, 83,653,863 par
 });
 
 test('encode (posterior mean) and decode match diffusers (wasm)', () => {
-  const params = loadParamsForTest(AutoencoderKL.paramSpecs(TINY_VAE_CONFIG), weights);
-  const vae = new AutoencoderKL(TINY_VAE_CONFIG, { get: (n) => params.get(n)! });
+  const params = createVaeParams(TINY_VAE_CONFIG);
+  loadVaeWeights(params, weights);
+  const vae = new AutoencoderKL(TINY_VAE_CONFIG, params);
   const before = tf.memory().numTensors;
   tf.tidy(() => {
     const mean = vae.encode(readNchwAsNhwc(io, 'image'));
@@ -52,5 +57,28 @@ test('encode (posterior mean) and decode match diffusers (wasm)', () => {
   });
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => vae.encode(tf.zeros([1, 15, 16, 3]) as tf.Tensor4D), /must be divisible by 2/);
-  tf.dispose([...params.values()]);
+  params.dispose();
+});
+
+test('VAE files with the deprecated attention names (query/key/value/proj_attn) load like diffusers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vae-names-'));
+  try {
+    const renamed = new Map<string, HostTensor>();
+    for (const key of weights.keys()) {
+      const old = key.replace(/attentions\.0\.to_q\./, 'attentions.0.query.').replace(/attentions\.0\.to_k\./, 'attentions.0.key.')
+        .replace(/attentions\.0\.to_v\./, 'attentions.0.value.').replace(/attentions\.0\.to_out\.0\./, 'attentions.0.proj_attn.');
+      renamed.set(old, weights.read(key));
+    }
+    assert.ok([...renamed.keys()].includes('decoder.mid_block.attentions.0.proj_attn.bias'));
+    const file = join(dir, 'old.safetensors');
+    writeSafetensors(file, renamed);
+    const params = createVaeParams(TINY_VAE_CONFIG);
+    const report = loadVaeWeights(params, file);
+    assert.equal(report.loaded.length, weights.keys().length);
+    const expected = weights.read('encoder.mid_block.attentions.0.to_v.weight');
+    assert.deepEqual([...params.get('encoder.mid_block.attentions.0.to_v.weight').dataSync()].slice(0, 3), [expected.data[0], expected.data[16], expected.data[32]]);
+    params.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

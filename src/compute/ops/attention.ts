@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { splitBlocks } from './wasm-blocks.js';
+import { matMul } from './matmul.js';
 
 export interface AttentionOptions {
   /** Defaults to 1/√d. */
@@ -14,14 +15,22 @@ export interface AttentionOptions {
  */
 const SLICED_MIN_SCORES = 64 * 64;
 
+/**
+ * Whether scaledDotProductAttention takes the per-head path for these lengths on the current backend. That
+ * path never holds more than one head's [Nq, Nk] scores, so callers need not chunk the queries for memory.
+ */
+export function usesPerHeadAttention(nq: number, nk: number, options: AttentionOptions = {}): boolean {
+  return !options.bias && tf.getBackend() === 'wasm' && nq * nk >= SLICED_MIN_SCORES;
+}
+
 /** softmax(q·kᵀ·scale + bias)·v with q: [B, heads, Nq, d], k/v: [B, heads, Nk, d]. */
 export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttentionOptions = {}): tf.Tensor4D {
   const d = q.shape[3];
   const scale = options.scale ?? 1 / Math.sqrt(d);
-  if (!options.bias && tf.getBackend() === 'wasm' && q.shape[2] * k.shape[2] >= SLICED_MIN_SCORES) return perHeadAttention(q, k, v, scale);
-  let scores: tf.Tensor4D = tf.matMul(tf.mul(q, scale), k, false, true);
+  if (usesPerHeadAttention(q.shape[2], k.shape[2], options)) return perHeadAttention(q, k, v, scale);
+  let scores: tf.Tensor4D = matMul(tf.mul(q, scale) as tf.Tensor4D, k, false, true);
   if (options.bias) scores = tf.add(scores, options.bias);
-  return tf.matMul(tf.softmax(scores), v);
+  return matMul(tf.softmax(scores) as tf.Tensor4D, v);
 }
 
 /**

@@ -1,7 +1,7 @@
 // diffusers Attention (AttnProcessor2_0 path) on token sequences [B, N, C]: to_q/to_k/to_v, head split,
 // softmax(q·kᵀ/√d)·v, to_out.0.
-import type * as tf from '@tensorflow/tfjs-core';
-import { mergeHeads, scaledDotProductAttention, splitHeads } from '../../compute/ops/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { mergeHeads, scaledDotProductAttention, splitHeads, usesPerHeadAttention } from '../../compute/ops/index.js';
 import type { UNetHooks } from '../noise-predictor.js';
 import { joinKey, linearSpecs, type ParamLookup, type ParamSpec } from './param-spec.js';
 import { dense } from './tensors.js';
@@ -37,9 +37,14 @@ export class Attention {
 
   /**
    * `context` undefined means self-attention; then `hooks.selfAttentionQK` (if any) may replace Q and K
-   * right after their projections, with this module's path as the site.
+   * right after their projections, with this module's path as the site. Runs in its own tf.tidy so the
+   * [B, heads, N, N] scores are freed as soon as the layer is done (a hook that stores Q/K must tf.keep them).
    */
   forward(p: ParamLookup, x: tf.Tensor3D, context?: tf.Tensor3D, hooks?: UNetHooks): tf.Tensor3D {
+    return tf.tidy(() => this.attend(p, x, context, hooks));
+  }
+
+  private attend(p: ParamLookup, x: tf.Tensor3D, context: tf.Tensor3D | undefined, hooks: UNetHooks | undefined): tf.Tensor3D {
     const { qkvBias, heads, crossAttentionDim } = this.options;
     const k = (n: string): string => joinKey(this.prefix, n);
     const source = context ?? x;
@@ -55,7 +60,27 @@ export class Attention {
       q = replaced.q;
       key = replaced.k;
     }
-    const out = scaledDotProductAttention(splitHeads(q, heads), splitHeads(key, heads), splitHeads(v, heads));
+    const out = chunkedAttention(splitHeads(q, heads), splitHeads(key, heads), splitHeads(v, heads));
     return dense(p, k('to_out.0'), mergeHeads(out), true);
   }
+}
+
+/**
+ * Largest score tensor [B, heads, rows, Nk] built at once (2^24 floats = 64 MiB). Bigger ones are split
+ * along the query axis: tfjs-wasm crashes ("memory access out of bounds") once its heap passes ~2 GiB, which
+ * a [6, 8, 1024, 1024] score tensor and its softmax already approach; GPU backends gain the same headroom.
+ * Not needed where the per-head path runs (wasm): it holds one head's scores at a time.
+ */
+const MAX_SCORE_ELEMENTS = 1 << 24;
+
+export function chunkedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, maxScoreElements = MAX_SCORE_ELEMENTS): tf.Tensor4D {
+  const [b, heads, nq, d] = q.shape;
+  const rows = Math.max(1, Math.floor(maxScoreElements / (b * heads * k.shape[2])));
+  if (rows >= nq || usesPerHeadAttention(nq, k.shape[2])) return scaledDotProductAttention(q, k, v);
+  const parts: tf.Tensor4D[] = [];
+  for (let start = 0; start < nq; start += rows) {
+    const size = Math.min(rows, nq - start);
+    parts.push(tf.tidy(() => scaledDotProductAttention(tf.slice(q, [0, 0, start, 0], [b, heads, size, d]), k, v)));
+  }
+  return tf.concat(parts, 2);
 }

@@ -14,4 +14,5 @@ export {
   type UpBlockType,
 } from './config.js';
 export { UNet2DCondition, isAdapterParam } from './unet2d-condition.js';
-export { countParams, type ParamSpec, type ParamInit, type ParamLookup } from './param-spec.js';
+export { countParams, addParamsToStore, type ParamSpec, type ParamInit, type ParamLookup } from './param-spec.js';
+export { createUNetParams, loadUNetWeights, type CreateParamsOptions, type UNetWeightPart } from './weights.js';

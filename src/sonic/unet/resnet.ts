@@ -34,7 +34,12 @@ export class ResnetBlock2D {
     ];
   }
 
+  /** Runs in its own tf.tidy; a resnetResidual hook that stores its input must tf.keep it. */
   forward(p: ParamLookup, x: tf.Tensor4D, temb: tf.Tensor2D | null, hooks?: UNetHooks): tf.Tensor4D {
+    return tf.tidy(() => this.run(p, x, temb, hooks));
+  }
+
+  private run(p: ParamLookup, x: tf.Tensor4D, temb: tf.Tensor2D | null, hooks: UNetHooks | undefined): tf.Tensor4D {
     const { groups, eps, outChannels } = this.options;
     const k = (n: string): string => joinKey(this.prefix, n);
     let h = silu(groupNorm(x, groups, ...norm(p, k('norm1')), eps));

@@ -51,7 +51,7 @@ export class BasicTransformerBlock {
       ...this.attnAdapter.specs(),
       ...normSpecs(joinKey(this.prefix, 'norm_adapter'), this.dim),
       // Zero gate: tanh(0) = 0, so a fresh adapter leaves the UNet unchanged (spec §4, Flamingo-style).
-      { name: joinKey(this.prefix, 'gate_adapter'), shape: [1], layout: 'plain', init: { kind: 'zeros' } },
+      { name: joinKey(this.prefix, 'gate_adapter'), shape: [1], layout: 'plain', init: 'zeros' },
     ];
   }
 
@@ -114,6 +114,10 @@ export class Transformer2DModel {
   }
 
   forward(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks?: UNetHooks): tf.Tensor4D {
+    return tf.tidy(() => this.run(p, x, text, audio, hooks));
+  }
+
+  private run(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks: UNetHooks | undefined): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
     const k = (n: string): string => joinKey(this.prefix, n);
     let y = groupNorm(x, this.options.groups, ...norm(p, k('norm')), TRANSFORMER_GROUPNORM_EPS);

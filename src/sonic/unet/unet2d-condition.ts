@@ -3,6 +3,7 @@
 // SD-1.4's unet/diffusion_pytorch_model.safetensors and the official adapter checkpoints load unchanged.
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, groupNorm, silu, timestepEmbedding } from '../../compute/ops/index.js';
+import { isAdapterKey } from '../../compute/weight-keys.js';
 import type { NoisePredictor, NoisePredictorInput } from '../noise-predictor.js';
 import { DownBlock, MidBlock, UpBlock, type BlockContext, type BlockShape } from './blocks.js';
 import { headsPerBlock, validateUNetConfig, type UNetConfig } from './config.js';
@@ -73,9 +74,8 @@ class UNetArchitecture {
   }
 }
 
-export function isAdapterParam(name: string): boolean {
-  return name.includes('adapter');
-}
+/** attn_adapter / norm_adapter / gate_adapter tensors (the official adapter checkpoints hold exactly these). */
+export const isAdapterParam: (name: string) => boolean = isAdapterKey;
 
 export class UNet2DCondition implements NoisePredictor {
   private readonly arch: UNetArchitecture;

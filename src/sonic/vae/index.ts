@@ -9,3 +9,4 @@ export {
   type AutoencoderKLConfig,
   type VaePresetName,
 } from './config.js';
+export { createVaeParams, loadVaeWeights } from './weights.js';
