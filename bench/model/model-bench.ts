@@ -12,7 +12,8 @@ import type { UNetConfig } from '../../src/sonic/unet/config.js';
 import { isAdapterParam, UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
 import { createUNetParams } from '../../src/sonic/unet/weights.js';
 import type { ParamStore } from '../../src/compute/param-store.js';
-import { GroupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
+import { groupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
+import type { AdamW } from '../../src/compute/adamw.js';
 import { NoiseSchedule } from '../../src/sonic/schedulers/noise-schedule.js';
 import { mulberry32, randomInts } from '../../src/sonic/schedulers/seeded-random.js';
 import { epsilonMseLoss } from '../../src/sonic/losses/regression.js';
@@ -94,7 +95,7 @@ function makeInputs(plan: BenchPlan, configName: string, config: UNetConfig): In
 const schedule = new NoiseSchedule();
 
 /** The stage-2 ε step (src/sonic/training/stage2.ts without the projector: audio tokens are given). */
-function trainStep(model: Model, optimizer: GroupedAdamW, inputs: Inputs, stepSeed: number): number {
+function trainStep(model: Model, optimizer: AdamW, inputs: Inputs, stepSeed: number): number {
   const b = inputs.latents.shape[0];
   const timesteps = randomInts(mulberry32(stepSeed), b, schedule.trainSteps);
   const { loss, grads } = lossAndGrads(
@@ -154,7 +155,7 @@ function timed(fn: () => number): { ms: number; cpuMs: number; value: number } {
 interface Prepared {
   model: Model;
   inputs: Inputs;
-  optimizer: GroupedAdamW | null;
+  optimizer: AdamW | null;
   /** One unit of the op (step or sample); returns the sanity value. */
   run: (i: number) => number;
   warm: () => void;
@@ -176,7 +177,7 @@ function prepare(plan: BenchPlan, op: BenchOp, configName: string): Prepared {
   const optimizer =
     op === 'sample-ddim50-cfg'
       ? null
-      : new GroupedAdamW([{ name: op, variables: model.trainable, lr: plan.adamw.lr }], { weightDecay: plan.adamw.weightDecay, betas: plan.adamw.betas, eps: plan.adamw.eps });
+      : groupedAdamW([{ name: op, variables: model.trainable, lr: plan.adamw.lr }], { weightDecay: plan.adamw.weightDecay, betas: plan.adamw.betas, eps: plan.adamw.eps });
   if (optimizer) {
     const step = (i: number): number => trainStep(model, optimizer, inputs, plan.seed + 1000 + i);
     return { model, inputs, optimizer, run: step, warm: () => step(-1), profileUnit: () => step(-2), unit: 'one training step', dispose };
