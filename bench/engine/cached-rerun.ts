@@ -1,14 +1,15 @@
 // Bench: a fully cached rerun of a generated pipeline of N no-op command stages (chains of 10) must stay
 // under a second end to end (`sonic run` process start to exit).
-// Usage: node dist/bench/engine/cached-rerun.js [N=500]
+// Usage: node dist/bench/engine/cached-rerun.js [N=500] [RERUNS=5]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const n = Number(process.argv[2] ?? 500);
+const reruns = Number(process.argv[3] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'sonic-bench-'));
 const node = JSON.stringify(process.execPath);
 const lines = ['version: 1', 'name: bench', 'stages:'];
@@ -31,10 +32,18 @@ const run = () => {
 try {
   const first = run();
   console.log(`first run (${n} stages executed): ${(first.ms / 1000).toFixed(1)} s  ${first.out}`);
-  for (let i = 0; i < 3; i++) {
+  const times: number[] = [];
+  const loadBefore = loadavg()[0]!;
+  for (let i = 0; i < reruns; i++) {
     const again = run();
+    times.push(again.ms);
     console.log(`cached rerun: ${again.ms.toFixed(0)} ms  ${again.out}`);
   }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(
+    `median of ${reruns} cached reruns: ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (min ${sorted[0]!.toFixed(0)} ms); ` +
+      `load average ${loadBefore.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,10 +1,12 @@
 // Generates the same N-stage DAG for sonic, DVC and Snakemake (10 independent chains of `cp` stages, each
 // stage copying its predecessor's output), then times a cold run and a fully cached rerun of each.
 // Prints a markdown table with the ratios. Run through bench/engine/run.sh.
+// --systems sonic,dvc,snakemake picks which to measure; --save FILE merges the medians into FILE (JSON) and
+// the table shows every system in it, so the slow competitors can be measured once and sonic again later.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     venv: { type: 'string', default: 'bench/.venv' },
     chains: { type: 'string', default: '10' },
+    systems: { type: 'string', default: 'sonic,dvc,snakemake' },
+    save: { type: 'string' },
   },
 });
 const stages = Number(values.stages);
@@ -82,8 +86,19 @@ const systems: [string, (dir: string) => string[]][] = [
   ['dvc', dvcProject],
   ['snakemake', snakemakeProject],
 ];
-const results: Record<string, { cold: number; cached: number }> = {};
+interface Result {
+  cold: number;
+  cached: number;
+  colds: number[];
+  cacheds: number[];
+  load: number[]; // 1-minute load average before and after
+  at: string;
+}
+const wanted = new Set(values.systems!.split(',').map((x) => x.trim()));
+const results: Record<string, Result> = values.save && existsSync(values.save) ? (JSON.parse(readFileSync(values.save, 'utf8')) as Record<string, Result>) : {};
 for (const [name, make] of systems) {
+  if (!wanted.has(name)) continue;
+  const loadBefore = loadavg()[0]!;
   const colds: number[] = [];
   const cacheds: number[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -93,16 +108,23 @@ for (const [name, make] of systems) {
     colds.push(time(cmd, dir));
     cacheds.push(time(cmd, dir));
     rmSync(dir, { recursive: true, force: true });
+    console.error(`${name} repeat ${r + 1}/${repeats}: cold ${colds.at(-1)!.toFixed(0)} ms, cached ${cacheds.at(-1)!.toFixed(0)} ms`);
   }
-  results[name] = { cold: median(colds), cached: median(cacheds) };
-  console.error(`${name}: cold ${results[name]!.cold.toFixed(0)} ms, cached ${results[name]!.cached.toFixed(0)} ms`);
+  results[name] = { cold: median(colds), cached: median(cacheds), colds, cacheds, load: [loadBefore, loadavg()[0]!], at: new Date().toISOString() };
+  console.error(`${name}: cold ${results[name]!.cold.toFixed(0)} ms (${colds.map((x) => x.toFixed(0)).join(', ')}), cached ${results[name]!.cached.toFixed(0)} ms (${cacheds.map((x) => x.toFixed(0)).join(', ')})`);
+  if (values.save) {
+    mkdirSync(dirname(values.save), { recursive: true });
+    writeFileSync(values.save, JSON.stringify(results, null, 2));
+  }
 }
 
-const s = results.sonic!;
-console.log(`\n${stages} no-op command stages (${chains} chains), median of ${repeats}, 2 jobs where supported\n`);
-console.log('| system | cold run | fully cached rerun | cold: system / sonic | cached: system / sonic |');
-console.log('|---|---|---|---|---|');
+const s = results.sonic;
+console.log(`\n${stages} no-op command stages (${chains} chains), medians, 2 jobs where supported; ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}\n`);
+console.log('| system | runs | cold run | fully cached rerun | cold: system / sonic | cached: system / sonic | load avg (1 min) |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [name] of systems) {
-  const r = results[name]!;
-  console.log(`| ${name} | ${(r.cold / 1000).toFixed(2)} s | ${(r.cached / 1000).toFixed(3)} s | ${(r.cold / s.cold).toFixed(1)}× | ${(r.cached / s.cached).toFixed(1)}× |`);
+  const r = results[name];
+  if (!r) continue;
+  const ratio = (x: number, y: number | undefined) => (y === undefined ? '–' : `${(x / y).toFixed(1)}×`);
+  console.log(`| ${name} | ${r.colds.length} | ${(r.cold / 1000).toFixed(2)} s | ${(r.cached / 1000).toFixed(3)} s | ${ratio(r.cold, s?.cold)} | ${ratio(r.cached, s?.cached)} | ${r.load.map((l) => l.toFixed(1)).join(' → ')} |`);
 }

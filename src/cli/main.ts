@@ -8,7 +8,7 @@ import { SONIC_VERSION } from '../version.js';
  * Errors that are the user's to fix: printed as their message, exit 2. Matched by name so that `sonic`
  * does not load the engine before it knows which command runs (startup time).
  */
-const USER_ERRORS = new Set(['UsageError', 'RunUsageError', 'WorkspaceLockedError', 'StoreError', 'WorkspaceMissingError', 'SchemaVersionError']);
+const USER_ERRORS = new Set(['UsageError', 'RunUsageError', 'WorkspaceLockedError', 'StoreError', 'WorkspaceMissingError', 'SchemaVersionError', 'ExecutorConfigError']);
 
 /** Every command the CLI knows; a command whose module is not built in is left out of the help. */
 const COMMANDS: [name: string, summary: string][] = [

@@ -1,6 +1,6 @@
 // What every pipeline command needs first: the stage catalog, the loaded pipeline and the workspace.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Pipeline } from '../engine/config/pipeline-model.js';
 import type { StageCatalog } from '../engine/stage/stage-definition.js';
 import { loadPipeline } from '../engine/config/load-pipeline.js';
@@ -16,13 +16,24 @@ export interface PipelineContext {
 }
 
 /** The workspace is `--workspace DIR`, else $SONIC_WORKSPACE, else `.sonic` in the working directory (as for the query commands). */
-export async function pipelineContext(file: string | undefined, opts: { set?: Record<string, string>; workspace?: string | undefined }): Promise<PipelineContext> {
+export async function pipelineContext(
+  file: string | undefined,
+  opts: {
+    set?: Record<string, string>;
+    workspace?: string | undefined;
+    /** The command writes the workspace anyway (a real run): keep the parse cache even in a new one. */
+    writesWorkspace?: boolean;
+  },
+): Promise<PipelineContext> {
   if (!file) throw new UsageError('missing PIPELINE (a pipeline YAML file)');
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`pipeline file not found: ${file}`);
   const stageModules = stageModuleList();
   const catalog = await loadCatalog(stageModules);
   const workspace = resolveWorkspaceDir(opts.workspace);
-  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog });
+  // read-only commands (status, dag, run --dry-run) use the parse cache of an existing workspace only:
+  // loading a pipeline must not create one
+  const parseCacheDir = opts.writesWorkspace === true || existsSync(workspace) ? join(workspace, 'cache', 'yaml') : undefined;
+  const pipeline = loadPipeline(path, { set: opts.set ?? {}, catalog, ...(parseCacheDir !== undefined ? { parseCacheDir } : {}) });
   return { pipeline, catalog, stageModules, workspace };
 }

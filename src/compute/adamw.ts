@@ -32,6 +32,11 @@ interface ParamState {
 
 const STATE_FORMAT = 'sonic-adamw-v1';
 
+/** A zero state variable; tidy frees the temporary zeros the variable was made from (variables survive it). */
+function zeroStateLike(v: tf.Variable): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zerosLike(v), false));
+}
+
 export class AdamW {
   readonly groups: AdamWHyperParams[];
   private readonly params: ParamState[] = [];
@@ -58,8 +63,8 @@ export class AdamW {
           variable,
           group: groupIndex,
           step: 0,
-          expAvg: tf.variable(tf.zerosLike(variable), false),
-          expAvgSq: tf.variable(tf.zerosLike(variable), false),
+          expAvg: zeroStateLike(variable),
+          expAvgSq: zeroStateLike(variable),
         };
         this.params.push(state);
         this.byVariableName.set(variable.name, state);

@@ -4,6 +4,7 @@
 // registerEncoderLoader. The vae/unet roles are loaded by the method code, not here.
 import type { FoundationBundle, ModelRef } from './bundle.js';
 import { resolveModelPath } from './bundle.js';
+import { registerOnnxEncoderLoaders } from './onnx/encoder-loaders.js';
 import type { AudioEncoder, AudioToImageSpaceEncoder, Captioner, FeatureExtractor, ImageEncoder, TextEncoder } from './interfaces.js';
 
 export interface Encoders {
@@ -148,3 +149,5 @@ registerEncoderLoader('toy-retrieval-captioner', async (ctx) => {
   const { RetrievalCaptioner, toyRetrievalCaptioner } = await import('./toy/retrieval-captioner.js');
   return toyRetrievalCaptioner(await ctx.shared(`toy-captioner:${ctx.modelPath}`, () => RetrievalCaptioner.load(ctx.modelPath), (m) => m.dispose()));
 });
+
+registerOnnxEncoderLoaders(registerEncoderLoader);

@@ -27,7 +27,68 @@ export function frechetDistance(a: FeatureStatistics, b: FeatureStatistics): num
 }
 
 export function frechetDistanceOfFeatures(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  const dim = a[0]?.length ?? 0;
+  if (a.length >= 2 && b.length >= 2 && a.length * b.length < dim * dim) return frechetDistanceInSampleSpace(a, b);
   return frechetDistance(featureStatistics(a), featureStatistics(b));
+}
+
+/**
+ * The same distance computed through the samples, for sets smaller than the feature dimension (2048-d
+ * Inception features of a few hundred images): with Σ₁ = AAᵀ and Σ₂ = BBᵀ (A, B the centred samples over
+ * √(N−1)), Σ₁Σ₂ has the nonzero eigenvalues of MMᵀ, M = AᵀB (N₁×N₂), so Tr((Σ₁Σ₂)^½) = Σ √λ(MMᵀ) and
+ * Tr Σ = Σ‖centred sample‖² / (N−1). Exact; O(dim·N₁·N₂ + N₁³) instead of O(dim³).
+ */
+export function frechetDistanceInSampleSpace(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  if (a.length < 2 || b.length < 2) throw new Error(`feature statistics need at least 2 samples, got ${Math.min(a.length, b.length)}`);
+  const dim = a[0]!.length;
+  const centre = (set: ArrayLike<number>[]) => {
+    const mean = new Float64Array(dim);
+    for (const f of set) {
+      if (f.length !== dim) throw new Error(`feature dimension mismatch: ${f.length} vs ${dim}`);
+      for (let j = 0; j < dim; j++) mean[j] = mean[j]! + f[j]!;
+    }
+    for (let j = 0; j < dim; j++) mean[j] = mean[j]! / set.length;
+    const scale = 1 / Math.sqrt(set.length - 1);
+    let trace = 0;
+    const rows = set.map((f) => {
+      const r = new Float64Array(dim);
+      for (let j = 0; j < dim; j++) {
+        r[j] = (f[j]! - mean[j]!) * scale;
+        trace += r[j]! * r[j]!;
+      }
+      return r;
+    });
+    return { mean, rows, trace };
+  };
+  const A = centre(a);
+  const B = centre(b);
+  let meanTerm = 0;
+  for (let j = 0; j < dim; j++) meanTerm += (A.mean[j]! - B.mean[j]!) ** 2;
+  const n1 = A.rows.length;
+  const n2 = B.rows.length;
+  const M = new Float64Array(n1 * n2);
+  for (let i = 0; i < n1; i++) {
+    const ai = A.rows[i]!;
+    for (let k = 0; k < n2; k++) {
+      const bk = B.rows[k]!;
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += ai[j]! * bk[j]!;
+      M[i * n2 + k] = s;
+    }
+  }
+  const MMt = new Float64Array(n1 * n1);
+  for (let i = 0; i < n1; i++) {
+    for (let l = i; l < n1; l++) {
+      let s = 0;
+      for (let k = 0; k < n2; k++) s += M[i * n2 + k]! * M[l * n2 + k]!;
+      MMt[i * n1 + l] = s;
+      MMt[l * n1 + i] = s;
+    }
+  }
+  const { values } = symmetricEigen(MMt, n1);
+  let traceSqrt = 0;
+  for (const v of values) traceSqrt += Math.sqrt(Math.max(v, 0));
+  return meanTerm + A.trace + B.trace - 2 * traceSqrt;
 }
 
 function symmetricSqrt(m: Float64Array, n: number): Float64Array {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRunStore } from '../../src/engine/store/run-store.js';
 import { openWorkspace } from '../../src/engine/store/workspace.js';
@@ -11,6 +11,7 @@ import { main as diffMain } from '../../src/cli/commands/diff.js';
 import { main as queryMain } from '../../src/cli/commands/query.js';
 import { main as artifactsMain } from '../../src/cli/commands/artifacts.js';
 import { main as gcMain } from '../../src/cli/commands/gc.js';
+import { acquireWorkspaceLock } from '../../src/engine/runner/workspace-lock.js';
 import { newRun, stageRunFields, tempDir } from '../engine/store/fixtures.js';
 
 let dir = '';
@@ -125,6 +126,22 @@ test('sonic query reads, and refuses writes', async () => {
   c = io();
   assert.equal(await queryMain(['DELETE FROM metrics'], c), 1);
   assert.match(c.err, /only reads are allowed/);
+});
+
+test('sonic gc takes the workspace lock: it refuses while a runner holds it, and releases it when done', async () => {
+  const held = await acquireWorkspaceLock(ws);
+  try {
+    const c = io();
+    assert.equal(await gcMain([], c), 2);
+    assert.match(c.err, /sonic gc: workspace .* is locked by pid \d+ .*a run is in progress/);
+    assert.equal(c.out, '');
+  } finally {
+    held.release();
+  }
+  const c = io();
+  assert.equal(await gcMain(['--dry-run'], c), 0, c.err);
+  assert.match(c.out, /would remove 1 object\(s\)/, 'nothing was removed while locked');
+  assert.ok(!existsSync(join(ws, 'lock')), 'gc released the lock');
 });
 
 test('sonic artifacts lists current artifacts with hash prefixes; gc --dry-run then gc', async () => {

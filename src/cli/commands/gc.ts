@@ -1,12 +1,14 @@
 // sonic gc: delete stored objects no artifact record references, and stale temp entries.
 import { formatBytes } from '../../engine/report/format-number.js';
 import { gcWorkspace, openWorkspace, resolveWorkspaceDir } from '../../engine/store/workspace.js';
+import { acquireWorkspaceLock, WorkspaceLockedError, type WorkspaceLock } from '../../engine/runner/workspace-lock.js';
 import { openStoreForReading, processIo, runCommand, WORKSPACE_OPTION, type Io } from '../query-support.js';
 
 const USAGE = `usage: sonic gc [--dry-run] [--workspace DIR]
 
 Removes objects under .sonic/objects that no recorded artifact references (e.g. outputs of stages that
-failed after ingest) and tmp entries older than a day. Refuses while a run is in progress.
+failed after ingest) and tmp entries older than a day. Holds the workspace lock while it works, so it
+refuses while a run is in progress (and a run started meanwhile waits for it or fails).
 --dry-run: only report what would be removed.`;
 
 const SPEC = {
@@ -19,8 +21,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   return runCommand(SPEC, argv, io, async (values) => {
     const dryRun = values['dry-run'] === true;
     const store = openStoreForReading(values.workspace, io);
+    let lock: WorkspaceLock | undefined;
     try {
       const ws = openWorkspace(resolveWorkspaceDir(values.workspace, io.env, io.cwd), { create: false });
+      try {
+        lock = await acquireWorkspaceLock(ws.root, { notice: (m) => io.stderr(`${m}\n`) });
+      } catch (err) {
+        if (!(err instanceof WorkspaceLockedError)) throw err;
+        io.stderr(`sonic gc: ${err.message.replace(/; use --wait to wait$/, '')}; a run is in progress, try again when it ends\n`);
+        return 2;
+      }
       const report = await gcWorkspace(ws, store, { dryRun });
       const verb = dryRun ? 'would remove' : 'removed';
       for (const h of report.objectHashes) io.stdout(`${verb} object ${h}\n`);
@@ -31,6 +41,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       );
       return 0;
     } finally {
+      lock?.release();
       store.close();
     }
   });

@@ -1,8 +1,9 @@
 // sonic run PIPELINE [TARGET…]: plan, then execute what changed.
 import { parse, gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
-import { UsageError } from '../cli-error.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
+import { executorForRun } from '../../engine/exec/slurm/executor-for-run.js';
+import { defaultExecutorConfig, executorConfigFileForStateDir } from '../../engine/exec/slurm/executor-config.js';
 import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
 import { formatPlan, formatSummary } from '../../engine/runner/run-summary.js';
 
@@ -23,7 +24,8 @@ options:
   --wait              wait for another run holding the workspace lock instead of failing
   --no-progress       plain line output instead of the live progress display
   --workspace DIR     the .sonic directory (default: $SONIC_WORKSPACE, else ./.sonic)
-  --executor NAME     where stages run: local (default)
+  --executor NAME     where stages run: local or slurm (default: the workspace config's executor.default,
+                      else local); overrides executor.default and executor.stages
 
 exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted`;
 
@@ -50,7 +52,6 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if ((values.executor ?? 'local') !== 'local') throw new UsageError(`unknown executor "${values.executor}" (available: local)`);
   const [file, ...targets] = positionals;
   const budget = {
     ...optional('jobs', positiveInt(values.jobs, '--jobs')),
@@ -58,7 +59,17 @@ export async function main(argv: string[]): Promise<number> {
     ...optional('memoryMB', memoryMB(values.memory, '--memory')),
     ...optional('gpus', gpuList(values.gpus)),
   };
-  const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace });
+  const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace, writesWorkspace: values['dry-run'] !== true });
+  // the config parser (yaml, zod) is loaded only when the workspace has a config file
+  const config =
+    executorConfigFileForStateDir(ctx.workspace) === undefined
+      ? defaultExecutorConfig()
+      : (await import('../../engine/exec/slurm/slurm-settings.js')).loadExecutorConfigForStateDir(ctx.workspace);
+  const executor = executorForRun({
+    config,
+    ...(values.executor !== undefined ? { override: values.executor } : {}),
+    stages: ctx.pipeline.stages,
+  });
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -86,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
       catalog: ctx.catalog,
       stageModules: ctx.stageModules,
       signal: controller.signal,
+      executor,
       argv: ['run', ...argv],
     });
     process.stdout.write(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));

@@ -3,9 +3,10 @@
 //   dX: zero-insert dy by the stride, pad by k−1, convolve with the spatially flipped, in/out-swapped filter.
 //   dW: convolve the batch/channel-swapped input with the batch/channel-swapped dy as the "filter"
 //       (dilated by the stride), then crop to k×k.
-// 1×1 stride-1 unpadded convs are plain matMuls (ops/matmul: explicit transposes in the gradient).
+// 1×1 stride-1 unpadded convs are plain 2-D matMuls (matmul2d.ts keeps their gradients on XNNPACK too).
 import * as tf from '@tensorflow/tfjs-core';
-import { matMul } from './matmul.js';
+import { matMul2d } from './matmul2d.js';
+import { reverseBlocks } from './wasm-blocks.js';
 import { pair, resolvePadding2d, type Conv2dPadding, type ExplicitPadding2d } from './padding.js';
 
 export type { Conv2dPadding } from './padding.js';
@@ -30,7 +31,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dOptions = 
 
   let y: tf.Tensor4D;
   if (kh === 1 && kw === 1 && stride[0] === 1 && stride[1] === 1 && isZero(pad)) {
-    const flat = matMul(tf.reshape(x, [n * h * wd, cin]) as tf.Tensor2D, tf.reshape(w, [cin, cout]));
+    const flat = matMul2d(tf.reshape(x, [n * h * wd, cin]) as tf.Tensor2D, tf.reshape(w, [cin, cout]) as tf.Tensor2D);
     y = tf.reshape(flat, [n, h, wd, cout]);
   } else {
     y = customConv(x, w, stride, pad);
@@ -85,7 +86,8 @@ function inputGrad(
   const extraH = xpShape[1] - ((ho - 1) * stride[0] + kh);
   const extraW = xpShape[2] - ((wo - 1) * stride[1] + kw);
   const dyPadded = tf.pad(zeroInsert2d(dy, stride), [[0, 0], [kh - 1, kh - 1 + extraH], [kw - 1, kw - 1 + extraW], [0, 0]]);
-  const wFlipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  // Flipping both spatial axes reverses the order of the kh·kw filter taps (tf.reverse is slow on wasm).
+  const wFlipped = tf.transpose(reverseBlocks(w, kh * kw), [0, 1, 3, 2]) as tf.Tensor4D;
   const dxp = tf.conv2d(dyPadded, wFlipped, 1, 'valid');
   return isZero(pad) ? dxp : tf.slice(dxp, [0, pad[0][0], pad[1][0], 0], xShape);
 }

@@ -62,7 +62,9 @@ export function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: R
       } else if (item.file !== undefined) {
         const abs = resolve(ctx.rootDir, item.file);
         if (!existsSync(abs)) {
-          bag.error(item.pos, `input file not found: ${displayPath(abs)}`);
+          const declared = inst.def?.inputs[name];
+          // A built-in stage's input description says what the file is and where it comes from.
+          bag.error(item.pos, `input file not found: ${displayPath(abs)}${declared ? ` (input "${name}" of ${inst.def!.name}: ${declared.description})` : ''}`);
           ok = false;
           continue;
         }

@@ -20,6 +20,11 @@ export interface LoadPipelineOptions {
    * pipeline file that holds `.sonic`, `.git` or `package.json`, else the pipeline file's directory.
    */
   workspaceRoot?: string;
+  /**
+   * Directory for the YAML parse cache (e.g. `.sonic/cache/yaml`): files whose text was parsed before are
+   * not parsed again. None: no cache.
+   */
+  parseCacheDir?: string;
 }
 
 export function findWorkspaceRoot(startDir: string): string {
@@ -38,7 +43,7 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
   const rootDir = dirname(top);
   const bag = new DiagnosticBag();
   bag.noteFile(top);
-  const sources = loadSources(top, bag);
+  const sources = loadSources(top, bag, options.parseCacheDir !== undefined ? { cacheDir: options.parseCacheDir } : {});
   if (sources.incomplete) throw new PipelineConfigError(bag.sorted());
 
   const vars = resolveVars(sources, options.set ?? {}, bag, top);

@@ -7,7 +7,7 @@ import { displayPath, formatPosition } from './diagnostics.js';
 import { findInterpolations } from './interpolation.js';
 import type { ParamValue, SourcePos } from './pipeline-model.js';
 import { pipelineFileSchema } from './pipeline-schema.js';
-import { YamlSource, type DataPath } from './yaml-source.js';
+import { YamlSource, type DataPath, type YamlReadOptions } from './yaml-source.js';
 import { issuesToDiagnostics } from './zod-issues.js';
 
 /** A stage as written, before matrix expansion. `broken` stages failed the schema: known, not resolved. */
@@ -46,7 +46,7 @@ function withoutExtensionKeys(data: Record<string, unknown>): Record<string, unk
   return Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
 }
 
-export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources {
+export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlReadOptions = {}): LoadedSources {
   const out: LoadedSources = { top: null, name: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
   const done = new Set<string>();
   const stageSites = new Map<string, StageDefinitionSite>();
@@ -67,7 +67,7 @@ export function loadSources(topFile: string, bag: DiagnosticBag): LoadedSources 
     }
     let src: YamlSource;
     try {
-      src = YamlSource.read(file);
+      src = YamlSource.read(file, options);
     } catch (e) {
       bag.error(fromPos, `cannot read ${displayPath(file)}: ${(e as Error).message}`);
       out.incomplete = true;

@@ -1,15 +1,15 @@
 // Final vars: the merged vars of all files, then the selected profile's overlay, then --set overrides.
-import { parse as parseYaml } from 'yaml';
 import type { DiagnosticBag } from './diagnostics.js';
 import type { LoadedSources } from './load-sources.js';
 import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
 import { suggestion } from './suggest.js';
+import { yaml } from './yaml-source.js';
 
 /** A --set value: YAML scalar syntax (numbers and booleans typed), anything unparsable stays a string. */
 export function parseSetValue(text: string): ParamValue {
   if (text.trim() === '') return text;
   try {
-    const v = parseYaml(text) as unknown;
+    const v = yaml().parse(text) as unknown;
     return v === undefined ? text : (v as ParamValue);
   } catch {
     return text;

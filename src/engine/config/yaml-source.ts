@@ -1,37 +1,98 @@
 // One parsed YAML file with the means to map a data path (['stages', 'gen', 'run', 2]) back to line:col.
-import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+//
+// Parsing is the largest cost of loading a big pipeline, so a file's data can come from a parse cache
+// (JSON keyed by the SHA-256 of the text). Such a source parses the YAML document only when a position is
+// first read: pos() then returns positions whose line and col are computed on access, so a pipeline that
+// loads without diagnostics never parses its YAML twice.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import type { Diagnostic, SourcePos } from './pipeline-model.js';
 
 export type DataPath = readonly (string | number)[];
 
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+/** The yaml package, loaded on first use (a cached load needs none of it). */
+export function yaml(): YamlModule {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
+}
+
+interface KeyIndex {
+  own: Map<string, Pair>;
+  merges: Pair[];
+}
+
+interface ParsedYaml {
+  doc: Document;
+  lines: LineCounter;
+}
+
+export interface YamlReadOptions {
+  /** Directory of the parse cache; none: always parse. */
+  cacheDir?: string;
+}
+
+/** Changes whenever the cached form or the parse options change. */
+const CACHE_FORMAT = 'sonic-yaml-cache-1';
+/** The cache keeps this many files (each distinct pipeline text is one); older ones are removed. */
+const CACHE_MAX_ENTRIES = 64;
+
 export class YamlSource {
   readonly data: unknown;
   readonly syntaxErrors: Diagnostic[];
-  private readonly doc: Document;
-  private readonly lines: LineCounter;
+  private parsedYaml: ParsedYaml | undefined;
+  private readonly keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
 
   private constructor(
     readonly file: string,
     private readonly text: string,
+    cached?: { data: unknown },
   ) {
-    this.lines = new LineCounter();
-    this.doc = parseDocument(text, { keepSourceTokens: true, lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, merge: true });
-    this.syntaxErrors = this.doc.errors.map((e) => ({
+    if (cached !== undefined) {
+      this.data = cached.data;
+      this.syntaxErrors = [];
+      return;
+    }
+    const { doc, lines } = this.parsed();
+    this.syntaxErrors = doc.errors.map((e) => ({
       file,
-      ...this.lines.linePos(e.pos[0]),
+      ...lines.linePos(e.pos[0]),
       message: `YAML syntax error: ${e.message.replace(/\s+/g, ' ').trim()}`,
     }));
-    this.data = this.syntaxErrors.length === 0 ? this.doc.toJS({ maxAliasCount: 1000 }) : undefined;
+    this.data = this.syntaxErrors.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   }
 
-  /** Reads and parses `file` (absolute). Throws only for I/O errors; YAML errors land in syntaxErrors. */
-  static read(file: string): YamlSource {
-    return new YamlSource(file, readFileSync(file, 'utf8'));
+  /**
+   * Reads and parses `file` (absolute). Throws only for I/O errors; YAML errors land in syntaxErrors. With
+   * a cacheDir, data parsed before from the same text is reused, and fresh data is stored there.
+   */
+  static read(file: string, options: YamlReadOptions = {}): YamlSource {
+    const text = readFileSync(file, 'utf8');
+    if (options.cacheDir === undefined) return new YamlSource(file, text);
+    const entry = join(options.cacheDir, `${createHash('sha256').update(CACHE_FORMAT).update('\0').update(text).digest('hex')}.json`);
+    const cached = readCacheEntry(entry);
+    if (cached !== undefined) return new YamlSource(file, text, cached);
+    const src = new YamlSource(file, text);
+    if (src.syntaxErrors.length === 0 && isJsonSafe(src.data)) writeCacheEntry(options.cacheDir, entry, src.data);
+    return src;
   }
 
   static fromText(file: string, text: string): YamlSource {
     return new YamlSource(file, text);
+  }
+
+  /** The YAML document and its line index, parsed on first use for a source whose data came from the cache. */
+  private parsed(): ParsedYaml {
+    if (this.parsedYaml === undefined) {
+      const y = yaml();
+      const lines = new y.LineCounter();
+      const doc = y.parseDocument(this.text, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+      this.parsedYaml = { doc, lines };
+    }
+    return this.parsedYaml;
   }
 
   /**
@@ -40,11 +101,23 @@ export class YamlSource {
    * required key).
    */
   pos(path: DataPath, which: 'key' | 'value' = 'value', index?: number): SourcePos {
-    let node: unknown = this.doc.contents;
+    if (this.parsedYaml !== undefined) return { file: this.file, ...this.lineCol(path, which, index) };
+    let at: { line: number; col: number } | undefined;
+    const get = () => (at ??= this.lineCol(path, which, index));
+    return Object.defineProperties({ file: this.file } as SourcePos, {
+      line: { get: () => get().line, enumerable: true },
+      col: { get: () => get().col, enumerable: true },
+    });
+  }
+
+  private lineCol(path: DataPath, which: 'key' | 'value', index: number | undefined): { line: number; col: number } {
+    const { doc, lines } = this.parsed();
+    const { isAlias, isMap, isScalar, isSeq } = yaml();
+    let node: unknown = doc.contents;
     let keyNode: Node | null = null;
     let complete = true;
     for (const seg of path) {
-      if (isAlias(node)) node = node.resolve(this.doc);
+      if (isAlias(node)) node = node.resolve(doc);
       if (isMap(node)) {
         const pair = this.findPair(node, String(seg));
         if (!pair) {
@@ -67,18 +140,19 @@ export class YamlSource {
     if (index !== undefined && complete && chosen === valueNode && isScalar(valueNode)) {
       offset = this.offsetInScalar(valueNode, index) ?? offset;
     }
-    return { file: this.file, ...this.lines.linePos(offset) };
+    return lines.linePos(offset);
   }
 
   /** The pair for `key` in a mapping, looking through `<<: *anchor` merges (own keys first). */
   private findPair(map: YAMLMap, key: string, depth = 0): Pair | undefined {
-    const own = map.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
+    const index = this.keyIndex(map);
+    const own = index.own.get(key);
     if (own || depth > 10) return own;
-    for (const p of map.items) {
-      if (!isMergeKey(p.key)) continue;
+    for (const p of index.merges) {
+      const { isAlias, isMap, isSeq } = yaml();
       const sources = isSeq(p.value) ? p.value.items : [p.value];
       for (const src of sources) {
-        const target = isAlias(src) ? src.resolve(this.doc) : src;
+        const target = isAlias(src) ? src.resolve(this.parsed().doc) : src;
         if (isMap(target)) {
           const found = this.findPair(target, key, depth + 1);
           if (found) return found;
@@ -86,6 +160,24 @@ export class YamlSource {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The mapping's own keys by name (the first pair wins, as in a linear scan) and its `<<` merge pairs,
+   * built once per mapping: pos() is called for every stage field, and a scan per lookup made loading a
+   * 500-stage pipeline quadratic.
+   */
+  private keyIndex(map: YAMLMap): KeyIndex {
+    let index = this.keyIndexes.get(map);
+    if (index === undefined) {
+      index = { own: new Map(), merges: [] };
+      for (const p of map.items) {
+        if (isMergeKey(p.key)) index.merges.push(p);
+        else if (yaml().isScalar(p.key) && !index.own.has(String(p.key.value))) index.own.set(String(p.key.value), p);
+      }
+      this.keyIndexes.set(map, index);
+    }
+    return index;
   }
 
   /**
@@ -98,11 +190,11 @@ export class YamlSource {
     const src = this.text.slice(start, node.range[1]);
     if (src.includes('\n')) return null;
     switch (node.type) {
-      case Scalar.PLAIN:
+      case 'PLAIN':
         return src.startsWith(node.value) ? start + index : null;
-      case Scalar.QUOTE_DOUBLE:
+      case 'QUOTE_DOUBLE':
         return src.includes('\\') ? null : start + 1 + index;
-      case Scalar.QUOTE_SINGLE: {
+      case 'QUOTE_SINGLE': {
         let j = 1;
         for (let k = 0; k < index; k++) j += src[j] === "'" ? 2 : 1;
         return start + j;
@@ -115,10 +207,47 @@ export class YamlSource {
 
 /** With `merge: true` the yaml package represents a `<<` key by a symbol value. */
 function isMergeKey(key: unknown): boolean {
-  if (!isScalar(key)) return false;
+  if (!yaml().isScalar(key)) return false;
   return key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<');
 }
 
 function isEmptyScalar(node: unknown): boolean {
-  return isScalar(node) && node.value === null && node.range != null && node.range[0] === node.range[1];
+  return yaml().isScalar(node) && node.value === null && node.range != null && node.range[0] === node.range[1];
+}
+
+function readCacheEntry(path: string): { data: unknown } | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown; data?: unknown };
+    return entry.format === CACHE_FORMAT && 'data' in entry ? { data: entry.data } : undefined;
+  } catch {
+    return undefined; // missing or unreadable: parse instead
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs the next load a parse. */
+function writeCacheEntry(dir: string, path: string, data: unknown): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ format: CACHE_FORMAT, data }));
+    renameSync(tmp, path);
+    const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    if (entries.length > CACHE_MAX_ENTRIES) {
+      const byAge = entries.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { f } of byAge.slice(0, entries.length - CACHE_MAX_ENTRIES)) unlinkSync(join(dir, f));
+    }
+  } catch {
+    // read-only workspace, full disk, a concurrent writer: ignore
+  }
+}
+
+/** True when JSON.parse(JSON.stringify(v)) gives v back (no Infinity/NaN, -0, undefined, Date, Map, …). */
+function isJsonSafe(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every(isJsonSafe);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.entries(v as Record<string, unknown>).every(([k, x]) => k !== '__proto__' && isJsonSafe(x));
+  }
+  return false;
 }

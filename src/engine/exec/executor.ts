@@ -32,8 +32,12 @@ export interface Executor {
   submit(job: JobSpec): Promise<JobHandle>;
   poll(handle: JobHandle): Promise<JobStatus>;
   cancel(handle: JobHandle): Promise<void>;
-  /** Rebuild a handle for a job recorded by an earlier (killed) runner, if the executor can re-attach. */
-  reattach?(jobId: string, stageRunDir: string): JobHandle | undefined;
+  /**
+   * Rebuild a handle for a job recorded by an earlier (killed) runner, if the executor can re-attach.
+   * `executorName` is the name recorded with the job: an executor that routes to others picks by it, and an
+   * executor with another name returns undefined.
+   */
+  reattach?(jobId: string, stageRunDir: string, executorName?: string): JobHandle | undefined;
   /** Optional: resolve when the job ends (saves polling); executors that can only poll omit it. */
   wait?(handle: JobHandle): Promise<JobStatus>;
   close?(): Promise<void>;

@@ -3,7 +3,6 @@
 // cancel reaches grandchildren; stdout and stderr go straight to the stage's log file.
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import type { Executor, JobHandle, JobSpec, JobStatus } from './executor.js';
 import { jobPaths, readJobResult } from './job-files.js';
 
@@ -34,6 +33,8 @@ export class LocalExecutor implements Executor {
   }
 
   async submit(job: JobSpec): Promise<JobHandle> {
+    // imported on first use: loading execa costs ~100 ms, and a fully cached run starts no process
+    const { execa } = await import('execa');
     const logFd = openSync(job.logPath, 'a');
     const command: string[] =
       job.kind === 'uses' ? [process.execPath, ...workerExecArgv(), WORKER_PATH, jobPaths(job.stageRunDir).job] : (job.argv ?? []);

@@ -3,7 +3,7 @@
 // children still running are stopped, and its run is closed as interrupted.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { RunStore, RunRecord } from '../store/store-api.js';
+import type { RunStore, RunRecord, StageRunRecord } from '../store/store-api.js';
 
 /** True when `pid` is alive and its environment names this stage-run directory (guards against pid reuse). */
 function isOrphanOf(pid: number, stageRunDir: string): boolean {
@@ -21,11 +21,18 @@ export interface RecoveryReport {
   closedRuns: number[];
 }
 
-export function recoverDeadRuns(store: RunStore & { runningRuns?(): RunRecord[] }, currentRunId?: number): RecoveryReport {
+export interface RecoveryOptions {
+  currentRunId?: number;
+  /** Stage runs to leave 'running' (jobs a re-attaching executor still owns; the runner settles them). */
+  keep?: (stageRun: StageRunRecord) => boolean;
+}
+
+export function recoverDeadRuns(store: RunStore & { runningRuns?(): RunRecord[] }, options: RecoveryOptions = {}): RecoveryReport {
+  const { currentRunId, keep } = options;
   const report: RecoveryReport = { interruptedStageRuns: [], killedOrphans: [], closedRuns: [] };
   const now = new Date().toISOString();
   for (const sr of store.danglingStageRuns()) {
-    if (sr.runId === currentRunId) continue;
+    if (sr.runId === currentRunId || keep?.(sr)) continue;
     const pid = sr.jobId !== null && sr.executor === 'local' ? Number(sr.jobId) : NaN;
     if (Number.isInteger(pid) && pid > 0 && sr.stageRunDir && isOrphanOf(pid, sr.stageRunDir)) {
       try {

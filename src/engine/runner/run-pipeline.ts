@@ -18,13 +18,14 @@ import type { Executor, JobHandle, JobStatus } from '../exec/executor.js';
 import { LocalExecutor } from '../exec/local-executor.js';
 import { ResourcePool } from '../exec/resource-pool.js';
 import { detectGpus } from '../exec/detect-gpus.js';
-import { readStageEvents, StageEventTail } from '../exec/job-files.js';
+import { jobPaths, readJobFile, readStageEvents, StageEventTail } from '../exec/job-files.js';
 import { RunEventBus, type RunEvent, type RunEventListener, type StageOutcome } from '../events/run-events.js';
 import { terminalProgress, type ProgressMode } from '../events/terminal-progress.js';
 import { logFileSubscriber } from '../events/log-file-subscriber.js';
 import { storeSubscriber } from '../events/store-subscriber.js';
 import { acquireWorkspaceLock } from './workspace-lock.js';
 import { recoverDeadRuns } from './recover.js';
+import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
@@ -32,7 +33,7 @@ import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.j
 export interface RunPipelineOptions {
   workspace: string; // the .sonic directory (created when missing)
   targets?: string[]; // expanded or base ids; empty = every stage
-  jobs?: number; // max stages running at once; default = cpus
+  jobs?: number; // max stages running at once (locally: default = cpus; on a cluster executor: default unlimited)
   cpus?: number; // cpu budget; default = os.availableParallelism()
   memoryMB?: number; // memory budget; default = total memory
   gpus?: number[]; // GPU device ids; default = detected with nvidia-smi (none when absent)
@@ -46,7 +47,7 @@ export interface RunPipelineOptions {
   signal?: AbortSignal; // abort = Ctrl-C: running stages are interrupted, the run ends 'interrupted'
   waitForLock?: boolean; // wait for another runner's workspace lock instead of failing
   argv?: string[]; // recorded with the run
-  executor?: Executor; // default: LocalExecutor
+  executor?: Executor; // default: LocalExecutor; an executor that can reattach collects jobs a killed runner left
   killGraceMs?: number; // SIGTERM -> SIGKILL grace on cancel (default 10 s)
   retryBaseDelayMs?: number; // first retry delay, doubled each attempt (default 1000)
   onEvent?: RunEventListener; // extra event subscriber
@@ -75,14 +76,33 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
   const lock = await acquireWorkspaceLock(ws, { wait: options.waitForLock ?? false, notice, ...(options.signal ? { signal: options.signal } : {}) });
   try {
     const store = openRunStore(ws);
+    const executor = options.executor ?? new LocalExecutor({ ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
     try {
-      const recovered = recoverDeadRuns(store);
+      const leftovers = findReattachable(store, executor);
+      const kept = new Set(leftovers.map((l) => l.record.id));
+      const unreachable = await cancelUnreachableSlurmJobs(store, kept);
+      if (unreachable.length > 0) notice(`sonic: cancelled Slurm job${unreachable.length > 1 ? 's' : ''} a previous runner left, which this run's executor cannot re-attach to: ${unreachable.join(', ')}`);
+      const recovered = recoverDeadRuns(store, { keep: (sr) => kept.has(sr.id) });
       if (recovered.interruptedStageRuns.length > 0) {
         const killed = recovered.killedOrphans.length ? `; stopped its orphaned stage process${recovered.killedOrphans.length > 1 ? 'es' : ''} ${recovered.killedOrphans.join(', ')}` : '';
         notice(`sonic: a previous runner died; marked interrupted: ${recovered.interruptedStageRuns.join(', ')}${killed}`);
       }
-      const plan = await makePlan(pipeline, options, store, store);
-      const execution = new RunExecution(pipeline, ws, store, plan, options);
+      let plan: PlannedStage[];
+      try {
+        plan = await makePlan(pipeline, options, store, store);
+      } catch (err) {
+        await cancelLeftovers(store, executor, leftovers, 'the new run could not be planned');
+        throw err;
+      }
+      const { reattach, obsolete } = matchReattachable(leftovers, plan);
+      await cancelLeftovers(store, executor, obsolete, 'its stage is not planned to run with the same fingerprint any more');
+      if (reattach.size > 0) {
+        notice(`sonic: re-attaching to job${reattach.size > 1 ? 's' : ''} a previous runner left running: ${[...reattach.values()].map((l) => `${l.record.stageId} (${l.handle.executor} job ${l.handle.jobId})`).join(', ')}`);
+      }
+      if (obsolete.length > 0) {
+        notice(`sonic: cancelled job${obsolete.length > 1 ? 's' : ''} a previous runner left whose stage changed or is not planned: ${obsolete.map((l) => `${l.record.stageId} (${l.handle.executor} job ${l.handle.jobId})`).join(', ')}`);
+      }
+      const execution = new RunExecution(pipeline, ws, store, plan, options, executor, reattach);
       return await execution.run();
     } finally {
       store.close();
@@ -109,7 +129,25 @@ async function makePlan(pipeline: Pipeline, options: RunPipelineOptions, planSto
   }
 }
 
-function budgetPool(options: RunPipelineOptions, plan: PlannedStage[]): ResourcePool {
+/** Marks leftover jobs interrupted after cancelling them (a job that already ended is left as it is). */
+async function cancelLeftovers(store: SqliteRunStore, executor: Executor, leftovers: LeftoverJob[], why: string): Promise<void> {
+  for (const l of leftovers) {
+    await executor.cancel(l.handle).catch(() => {});
+    store.updateStageRun(l.record.id, {
+      status: 'interrupted',
+      error: `the runner died while the stage was running; cancelled ${l.handle.executor} job ${l.handle.jobId}: ${why}`,
+      finishedAt: new Date().toISOString(),
+    });
+  }
+}
+
+/** True when the executor's own scheduler (Slurm) allocates the stage's resources, not the local budget. */
+function allocatedElsewhere(executor: Executor | undefined, stageId: string): boolean {
+  return executor?.allocatesResources?.(stageId) === true;
+}
+
+function budgetPool(options: RunPipelineOptions, plan: PlannedStage[], executor?: Executor): ResourcePool {
+  plan = plan.filter((p) => !allocatedElsewhere(executor, p.stage.id));
   const needsGpu = plan.some((p) => p.decision === 'run' && p.stage.resources.gpu > 0);
   const gpus = options.gpus ?? (needsGpu ? detectGpus() : []);
   const pool = new ResourcePool({
@@ -142,7 +180,7 @@ async function dryRun(pipeline: Pipeline, ws: string, options: RunPipelineOption
       ? { cachedFileHash: (...a) => store.cachedFileHash(...a), rememberFileHash: () => {} }
       : EMPTY_STORE;
     const plan = await makePlan(pipeline, options, store ?? EMPTY_STORE, statCache);
-    if (options.checkResources !== false) budgetPool(options, plan);
+    if (options.checkResources !== false) budgetPool(options, plan, options.executor);
     const bus = new RunEventBus();
     if (options.onEvent) bus.subscribe(options.onEvent);
     for (const p of plan) {
@@ -154,12 +192,23 @@ async function dryRun(pipeline: Pipeline, ws: string, options: RunPipelineOption
   }
 }
 
-type Transactional = { transaction?: (fn: () => StageRunRecord[]) => StageRunRecord[] };
+/** What waiting for, and committing, one submitted job needs. */
+interface Submission {
+  p: PlannedStage;
+  recId: number;
+  attempt: number;
+  gpus: number[];
+  logPath: string;
+  startedAt: Date;
+  willRetry: boolean;
+  eventsPath: string;
+  outputs: Record<string, string>; // output name -> path the job writes
+  stageRunDir: string;
+}
 
 class RunExecution {
   private readonly bus = new RunEventBus();
   private readonly objects: ObjectStore;
-  private readonly executor: Executor;
   private readonly results = new Map<string, StageSummary>();
   private readonly outputs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, JobHandle>();
@@ -177,13 +226,15 @@ class RunExecution {
     private readonly store: SqliteRunStore,
     private readonly plan: PlannedStage[],
     private readonly options: RunPipelineOptions,
+    private readonly executor: Executor,
+    /** stage id -> a job a killed runner left running for the same fingerprint: collected, not resubmitted */
+    private readonly reattach: Map<string, LeftoverJob> = new Map(),
   ) {
     this.objects = openWorkspace(ws).objects;
-    this.executor = options.executor ?? new LocalExecutor({ ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
   }
 
   async run(): Promise<RunSummary> {
-    this.pool = budgetPool(this.options, this.plan);
+    this.pool = budgetPool(this.options, this.plan, this.executor);
     const run = this.store.beginRun({
       pipelineName: this.pipeline.name,
       pipelineFile: this.pipeline.file,
@@ -215,6 +266,9 @@ class RunExecution {
       return this.summary(status, stages);
     } finally {
       for (const handle of this.running.values()) await this.executor.cancel(handle).catch(() => {});
+      // leftover jobs this run never got to (an upstream failed, the run was interrupted): cancel them
+      await cancelLeftovers(this.store, this.executor, [...this.reattach.values()], 'the run that re-attached to it did not collect it');
+      this.reattach.clear();
       this.options.signal?.removeEventListener('abort', onAbort);
       this.store.finishRun(run.id, status);
       const counts = emptyCounts();
@@ -283,8 +337,7 @@ class RunExecution {
           durationMs: 0,
         }),
       );
-    const tx = (this.store as unknown as Transactional).transaction;
-    const records: StageRunRecord[] = tx ? tx.call(this.store, insertAll) : insertAll();
+    const records: StageRunRecord[] = this.store.transaction(insertAll);
     for (const [i, p] of cached.entries()) {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
@@ -344,7 +397,10 @@ class RunExecution {
 
   private async schedule(): Promise<void> {
     const jobs = Math.max(1, this.options.jobs ?? this.options.cpus ?? availableParallelism());
-    const queue = new PQueue({ concurrency: jobs });
+    const localQueue = new PQueue({ concurrency: jobs });
+    // jobs whose resources the cluster allocates: not capped by local cores, only by an explicit --jobs
+    const clusterQueue = new PQueue({ concurrency: this.options.jobs !== undefined ? Math.max(1, this.options.jobs) : Infinity });
+    const queueOf = (p: PlannedStage) => (allocatedElsewhere(this.executor, p.stage.id) ? clusterQueue : localQueue);
     const done = new Map<string, Promise<StageSummary>>();
     for (const p of this.plan) {
       const id = p.stage.id;
@@ -360,8 +416,8 @@ class RunExecution {
           const bad = upstream.filter((u) => u.status !== 'succeeded' && u.status !== 'cached');
           if (bad.length > 0) return this.skip(p, `upstream ${bad[0]!.status}: ${bad.map((b) => b.stageId).join(', ')}`);
           if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
-          if (p.tentativeOn?.length) return queue.add(() => this.resolveTentative(p));
-          return queue.add(() => this.execute(p));
+          if (p.tentativeOn?.length) return queueOf(p).add(() => this.resolveTentative(p));
+          return queueOf(p).add(() => this.execute(p));
         }),
       );
     }
@@ -382,15 +438,16 @@ class RunExecution {
 
   private async execute(p: PlannedStage): Promise<StageSummary> {
     if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
-    const grant = await this.pool.acquire(p.stage.resources);
+    const grant = allocatedElsewhere(this.executor, p.stage.id) ? { gpus: [] as number[], release: () => {} } : await this.pool.acquire(p.stage.resources);
     try {
       if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
+      const leftover = this.takeLeftover(p);
       const maxAttempts = 1 + Math.max(0, p.stage.retries);
       let result!: StageSummary;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const willRetry = attempt < maxAttempts;
         try {
-          result = await this.attempt(p, attempt, grant.gpus, willRetry);
+          result = attempt === 1 && leftover !== undefined ? await this.collectLeftover(p, leftover, willRetry) : await this.attempt(p, attempt, grant.gpus, willRetry);
         } catch (err) {
           // an engine error (store, filesystem) while handling this stage: fail it, keep the others going
           const error = `internal error: ${err instanceof Error ? err.message : String(err)}`;
@@ -411,6 +468,15 @@ class RunExecution {
     }
   }
 
+  /** A leftover job for this stage with this fingerprint (taken once). */
+  private takeLeftover(p: PlannedStage): LeftoverJob | undefined {
+    const l = this.reattach.get(p.stage.id);
+    if (l === undefined || l.record.fingerprint !== p.fingerprint.hash) return undefined;
+    this.reattach.delete(p.stage.id);
+    return l;
+  }
+
+  /** One attempt: a fresh stage-run directory and record, submitted to the executor, then waited for. */
   private async attempt(p: PlannedStage, attempt: number, gpus: number[], willRetry: boolean): Promise<StageSummary> {
     const stage = p.stage;
     const dir = join(this.ws, 'runs', String(this.runId), safeStageDirName(stage.id) + (attempt > 1 ? `.attempt${attempt}` : ''));
@@ -426,43 +492,7 @@ class RunExecution {
       logPath,
       startedAt: startedAt.toISOString(),
     });
-    const finish = (status: StageOutcome, extra: { error?: string; exitCode?: number | null; outputs?: Record<string, string> } = {}): StageSummary => {
-      const durationMs = Date.now() - startedAt.getTime();
-      if (status !== 'succeeded') {
-        this.store.updateStageRun(rec.id, {
-          status,
-          error: extra.error ?? null,
-          exitCode: extra.exitCode ?? null,
-          finishedAt: new Date().toISOString(),
-          durationMs,
-        });
-      }
-      const retrying = status === 'failed' && willRetry && !this.cancel.signal.aborted;
-      this.emit({
-        type: 'stage-finished',
-        t: Date.now(),
-        stageId: stage.id,
-        stageRunId: rec.id,
-        status,
-        reason: p.reason,
-        durationMs,
-        logPath,
-        ...(extra.error ? { error: extra.error } : {}),
-        ...(retrying ? { willRetry: true } : {}),
-      });
-      return {
-        stageId: stage.id,
-        status,
-        reason: p.reason,
-        stageRunId: rec.id,
-        attempt,
-        logPath,
-        durationMs,
-        gpus,
-        ...(extra.error ? { error: extra.error } : {}),
-        ...(extra.outputs ? { outputs: extra.outputs } : {}),
-      };
-    };
+    const sub: Submission = { p, recId: rec.id, attempt, gpus, logPath, startedAt, willRetry, eventsPath: jobPaths(dir).events, outputs: {}, stageRunDir: dir };
 
     let prepared: PreparedJob;
     try {
@@ -474,21 +504,121 @@ class RunExecution {
         gpus,
       });
     } catch (err) {
-      return finish('failed', { error: err instanceof Error ? err.message : String(err) });
+      return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err) });
     }
+    sub.outputs = prepared.outputs;
     this.emit({ type: 'stage-started', t: Date.now(), stageId: stage.id, stageRunId: rec.id, attempt, logPath, gpus });
 
     let handle: JobHandle;
     try {
       handle = await this.executor.submit(prepared.spec);
     } catch (err) {
-      return finish('failed', { error: `could not start: ${err instanceof Error ? err.message : String(err)}` });
+      return this.finish(sub, 'failed', { error: `could not start: ${err instanceof Error ? err.message : String(err)}` });
     }
-    this.store.updateStageRun(rec.id, { jobId: handle.jobId });
+    this.store.updateStageRun(rec.id, { jobId: handle.jobId, executor: handle.executor });
+    return this.waitAndCommit(sub, handle);
+  }
+
+  /**
+   * A job a killed runner submitted for this very stage and fingerprint: wait for it (it may have ended
+   * meanwhile) and commit its outputs to its own stage run, instead of submitting the stage again. The new
+   * run records the stage as reusing that stage run.
+   */
+  private async collectLeftover(p: PlannedStage, leftover: LeftoverJob, willRetry: boolean): Promise<StageSummary> {
+    const rec = leftover.record;
+    const dir = leftover.handle.stageRunDir;
+    const logPath = rec.logPath ?? jobPaths(dir).log;
+    let outputs: Record<string, string>;
+    try {
+      outputs = readJobFile(jobPaths(dir).job).outputs;
+    } catch (err) {
+      await this.executor.cancel(leftover.handle).catch(() => {});
+      const error = `cannot re-attach to ${leftover.handle.executor} job ${leftover.handle.jobId}: ${err instanceof Error ? err.message : String(err)}`;
+      this.store.updateStageRun(rec.id, { status: 'interrupted', error, finishedAt: new Date().toISOString() });
+      return this.attempt(p, 1, [], willRetry);
+    }
+    const reason = `re-attached to ${leftover.handle.executor} job ${leftover.handle.jobId} (run ${rec.runId}, ${p.reason})`;
+    const sub: Submission = {
+      p: { ...p, reason },
+      recId: rec.id,
+      attempt: rec.attempt,
+      gpus: [],
+      logPath,
+      startedAt: rec.startedAt ? new Date(rec.startedAt) : new Date(),
+      willRetry,
+      eventsPath: jobPaths(dir).events,
+      outputs,
+      stageRunDir: dir,
+    };
+    this.emit({ type: 'stage-started', t: Date.now(), stageId: p.stage.id, stageRunId: rec.id, attempt: rec.attempt, logPath, gpus: [] });
+    const result = await this.waitAndCommit(sub, leftover.handle);
+    if (result.status === 'succeeded') {
+      const now = new Date().toISOString();
+      this.store.insertStageRun({
+        ...this.baseRecord(p),
+        status: 'cached',
+        reason,
+        reusedFrom: rec.id,
+        attempt: rec.attempt,
+        executor: leftover.handle.executor,
+        jobId: leftover.handle.jobId,
+        stageRunDir: dir,
+        logPath,
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+      });
+    }
+    return result;
+  }
+
+  private finish(sub: Submission, status: StageOutcome, extra: { error?: string; exitCode?: number | null; outputs?: Record<string, string> } = {}): StageSummary {
+    const { p, recId, attempt, gpus, logPath } = sub;
+    const durationMs = Date.now() - sub.startedAt.getTime();
+    if (status !== 'succeeded') {
+      this.store.updateStageRun(recId, {
+        status,
+        error: extra.error ?? null,
+        exitCode: extra.exitCode ?? null,
+        finishedAt: new Date().toISOString(),
+        durationMs,
+      });
+    }
+    const retrying = status === 'failed' && sub.willRetry && !this.cancel.signal.aborted;
+    this.emit({
+      type: 'stage-finished',
+      t: Date.now(),
+      stageId: p.stage.id,
+      stageRunId: recId,
+      status,
+      reason: p.reason,
+      durationMs,
+      logPath,
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(retrying ? { willRetry: true } : {}),
+    });
+    return {
+      stageId: p.stage.id,
+      status,
+      reason: p.reason,
+      stageRunId: recId,
+      attempt,
+      logPath,
+      durationMs,
+      gpus,
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(extra.outputs ? { outputs: extra.outputs } : {}),
+    };
+  }
+
+  /** Waits for a submitted (or re-attached) job, then ingests its outputs and commits its stage run. */
+  private async waitAndCommit(sub: Submission, handle: JobHandle): Promise<StageSummary> {
+    const { p, recId } = sub;
+    const stage = p.stage;
     this.running.set(stage.id, handle);
     if (this.cancel.signal.aborted) void this.executor.cancel(handle);
 
-    const tail = new StageEventTail(prepared.eventsPath);
+    const tail = new StageEventTail(sub.eventsPath);
     const pump = () => {
       for (const e of tail.read()) {
         if (e.type === 'progress') this.emit({ type: 'stage-progress', t: e.t, stageId: stage.id, done: e.done, total: e.total, ...(e.label !== undefined ? { label: e.label } : {}) });
@@ -508,22 +638,22 @@ class RunExecution {
 
     if (status.state !== 'succeeded') {
       const interrupted = status.state === 'interrupted' || status.state === 'cancelled' || (this.cancel.signal.aborted && status.state !== 'failed');
-      return finish(interrupted ? 'interrupted' : 'failed', {
+      return this.finish(sub, interrupted ? 'interrupted' : 'failed', {
         error: status.message ?? `stage ${status.state}`,
         exitCode: status.exitCode ?? null,
       });
     }
     try {
-      const artifacts = await this.ingestOutputs(stage.id, prepared);
-      const metrics = readStageEvents(prepared.eventsPath)
+      const artifacts = await this.ingestOutputs(stage.id, sub.outputs);
+      const metrics = readStageEvents(sub.eventsPath)
         .filter((e) => e.type === 'metric')
         .map((e) => ({ name: e.name, value: e.value, step: e.step ?? null, tags: { ...stage.tags, ...(e.tags ?? {}) } }));
-      this.store.commitStageRun(rec.id, {
+      this.store.commitStageRun(recId, {
         artifacts,
         metrics,
         params: stage.with,
         finishedAt: new Date().toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
+        durationMs: Date.now() - sub.startedAt.getTime(),
         exitCode: status.exitCode ?? 0,
       });
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
@@ -534,24 +664,24 @@ class RunExecution {
         await this.publish(p, artifacts);
       } catch (err) {
         const error = `publish failed: ${err instanceof Error ? err.message : String(err)}`;
-        this.store.updateStageRun(rec.id, { status: 'failed', error });
-        return finish('failed', { error, exitCode: status.exitCode ?? 0 });
+        this.store.updateStageRun(recId, { status: 'failed', error });
+        return this.finish(sub, 'failed', { error, exitCode: status.exitCode ?? 0 });
       }
-      await rm(prepared.spec.stageRunDir + '/work', { recursive: true, force: true }).catch(() => {});
-      return finish('succeeded', { exitCode: status.exitCode ?? 0, outputs });
+      await rm(jobPaths(sub.stageRunDir).work, { recursive: true, force: true }).catch(() => {});
+      return this.finish(sub, 'succeeded', { exitCode: status.exitCode ?? 0, outputs });
     } catch (err) {
-      return finish('failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });
+      return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });
     }
   }
 
   /** Every declared output must exist; only then are they moved into the object store. */
-  private async ingestOutputs(stageId: string, prepared: PreparedJob): Promise<NewArtifact[]> {
-    const missing = Object.entries(prepared.outputs).filter(([, path]) => !existsSync(path));
+  private async ingestOutputs(stageId: string, outputPaths: Record<string, string>): Promise<NewArtifact[]> {
+    const missing = Object.entries(outputPaths).filter(([, path]) => !existsSync(path));
     if (missing.length > 0) {
       throw new Error(`declared output${missing.length > 1 ? 's' : ''} not written by ${stageId}: ${missing.map(([n, path]) => `${n} (${path})`).join(', ')}`);
     }
     const artifacts: NewArtifact[] = [];
-    for (const [name, path] of Object.entries(prepared.outputs)) {
+    for (const [name, path] of Object.entries(outputPaths)) {
       const o = await this.objects.ingest(path);
       artifacts.push({ name, hash: o.hash, size: o.size, type: o.type, objectPath: o.objectPath });
     }

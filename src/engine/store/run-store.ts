@@ -53,6 +53,11 @@ export interface SqliteRunStore extends RunStore {
   referencedHashes(): Set<string>;
   /** Runs marked running (possibly by a runner that died). */
   runningRuns(): RunRecord[];
+  /**
+   * Runs fn inside one SQLite transaction (committed when fn returns, rolled back when it throws); nested
+   * calls become savepoints. The runner records hundreds of cached stage runs this way in one commit.
+   */
+  transaction<T>(fn: () => T): T;
   /** query() plus the result's column names (known even when no row comes back). */
   queryWithColumns(sql: string, params?: unknown[]): { columns: string[]; rows: Record<string, unknown>[] };
 }
@@ -185,6 +190,8 @@ export function openRunStore(workspaceDir: string, options: OpenRunStoreOptions 
 
 class SqliteStore implements SqliteRunStore {
   private queryDb: Database.Database | undefined;
+  /** Prepared statements by SQL: compiling one costs more than running it, and the runner repeats a few hundred times. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly workspace: string,
@@ -282,7 +289,7 @@ class SqliteStore implements SqliteRunStore {
 
   beginRun(info: Omit<RunRecord, 'id' | 'status' | 'startedAt' | 'finishedAt'>): RunRecord {
     const startedAt = new Date().toISOString();
-    const res = this.db
+    const res = this
       .prepare(
         `INSERT INTO runs (pipeline_name, pipeline_file, argv_json, targets_json, status, started_at, host, pid)
          VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
@@ -300,27 +307,27 @@ class SqliteStore implements SqliteRunStore {
   }
 
   finishRun(runId: number, status: RunStatus): void {
-    const res = this.db
+    const res = this
       .prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?')
       .run(status, new Date().toISOString(), runId);
     if (res.changes === 0) throw new StoreError(`finishRun: no run with id ${runId}`);
   }
 
   run(runId: number): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    const row = this.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
     return row === undefined ? undefined : toRun(row);
   }
 
   runs(limit?: number): RunRecord[] {
     const rows =
       limit === undefined
-        ? this.db.prepare('SELECT * FROM runs ORDER BY id DESC').all()
-        : this.db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit);
+        ? this.prepare('SELECT * FROM runs ORDER BY id DESC').all()
+        : this.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT ?').all(limit);
     return (rows as RunRow[]).map(toRun);
   }
 
   runningRuns(): RunRecord[] {
-    return (this.db.prepare(`SELECT * FROM runs WHERE status = 'running' ORDER BY id`).all() as RunRow[]).map(toRun);
+    return (this.prepare(`SELECT * FROM runs WHERE status = 'running' ORDER BY id`).all() as RunRow[]).map(toRun);
   }
 
   // ---- stage runs ----
@@ -333,7 +340,7 @@ class SqliteStore implements SqliteRunStore {
       if (v === undefined) throw new StoreError(`insertStageRun: field ${f} is missing`);
       return PATH_FIELDS.has(f) ? this.storePath(v as string | null) : v;
     });
-    const res = this.db
+    const res = this
       .prepare(`INSERT INTO stage_runs (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
       .run(...values);
     return this.stageRun(Number(res.lastInsertRowid))!;
@@ -350,17 +357,17 @@ class SqliteStore implements SqliteRunStore {
       values.push(PATH_FIELDS.has(field) ? this.storePath(value as string | null) : value);
     }
     if (sets.length === 0) return;
-    const res = this.db.prepare(`UPDATE stage_runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const res = this.prepare(`UPDATE stage_runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
     if (res.changes === 0) throw new StoreError(`updateStageRun: no stage run with id ${id}`);
   }
 
   stageRun(id: number): StageRunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM stage_runs WHERE id = ?').get(id) as StageRunRow | undefined;
+    const row = this.prepare('SELECT * FROM stage_runs WHERE id = ?').get(id) as StageRunRow | undefined;
     return row === undefined ? undefined : this.toStageRun(row);
   }
 
   stageRunsOf(runId: number): StageRunRecord[] {
-    const rows = this.db.prepare('SELECT * FROM stage_runs WHERE run_id = ? ORDER BY id').all(runId) as StageRunRow[];
+    const rows = this.prepare('SELECT * FROM stage_runs WHERE run_id = ? ORDER BY id').all(runId) as StageRunRow[];
     return rows.map((r) => this.toStageRun(r));
   }
 
@@ -375,18 +382,18 @@ class SqliteStore implements SqliteRunStore {
       exitCode: number | null;
     },
   ): void {
-    const markDone = this.db.prepare(
+    const markDone = this.prepare(
       `UPDATE stage_runs SET status = 'succeeded', finished_at = ?, duration_ms = ?, exit_code = ?, error = NULL
        WHERE id = ?`,
     );
-    const insertArtifact = this.db.prepare(
+    const insertArtifact = this.prepare(
       'INSERT INTO artifacts (stage_run_id, name, hash, size, type, object_path) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    const insertMetric = this.db.prepare(
+    const insertMetric = this.prepare(
       'INSERT INTO metrics (stage_run_id, name, value, step, tags_json) VALUES (?, ?, ?, ?, ?)',
     );
-    const insertTag = this.db.prepare('INSERT INTO metric_tags (metric_id, key, value) VALUES (?, ?, ?)');
-    const insertParam = this.db.prepare('INSERT INTO params (stage_run_id, key, value_json) VALUES (?, ?, ?)');
+    const insertTag = this.prepare('INSERT INTO metric_tags (metric_id, key, value) VALUES (?, ?, ?)');
+    const insertParam = this.prepare('INSERT INTO params (stage_run_id, key, value_json) VALUES (?, ?, ?)');
 
     this.db
       .transaction(() => {
@@ -416,28 +423,28 @@ class SqliteStore implements SqliteRunStore {
   }
 
   findSucceededByFingerprint(fingerprint: string): StageRunRecord | undefined {
-    const row = this.db
+    const row = this
       .prepare(`SELECT * FROM stage_runs WHERE fingerprint = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`)
       .get(fingerprint) as StageRunRow | undefined;
     return row === undefined ? undefined : this.toStageRun(row);
   }
 
   lastSucceeded(stageId: string): StageRunRecord | undefined {
-    const row = this.db
+    const row = this
       .prepare(`SELECT * FROM stage_runs WHERE stage_id = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`)
       .get(stageId) as StageRunRow | undefined;
     return row === undefined ? undefined : this.toStageRun(row);
   }
 
   danglingStageRuns(): StageRunRecord[] {
-    const rows = this.db
+    const rows = this
       .prepare(`SELECT * FROM stage_runs WHERE status = 'running' ORDER BY id`)
       .all() as StageRunRow[];
     return rows.map((r) => this.toStageRun(r));
   }
 
   resolveSource(stageRunId: number): number {
-    const get = this.db.prepare('SELECT status, reused_from FROM stage_runs WHERE id = ?');
+    const get = this.prepare('SELECT status, reused_from FROM stage_runs WHERE id = ?');
     let id = stageRunId;
     for (let depth = 0; depth <= MAX_REUSE_DEPTH; depth++) {
       const row = get.get(id) as { status: string; reused_from: number | null } | undefined;
@@ -452,7 +459,7 @@ class SqliteStore implements SqliteRunStore {
 
   artifactsOf(stageRunId: number): ArtifactRecord[] {
     const source = this.resolveSource(stageRunId);
-    const rows = this.db
+    const rows = this
       .prepare('SELECT * FROM artifacts WHERE stage_run_id = ? ORDER BY name')
       .all(source) as ArtifactRow[];
     return rows.map((r) => this.toArtifact(r));
@@ -481,14 +488,14 @@ class SqliteStore implements SqliteRunStore {
                ON latest.id = s.id
              ORDER BY s.stage_id`;
     }
-    const rows = this.db.prepare(sql).all(...args) as StageRunRow[];
+    const rows = this.prepare(sql).all(...args) as StageRunRow[];
     return rows.map((r) => ({ stageRun: this.toStageRun(r), sourceId: this.resolveSource(r.id) }));
   }
 
   artifacts(filter: Pick<MetricFilter, 'stage' | 'runId'>): (ArtifactRecord & { stageId: string; runId: number })[] {
     const out: (ArtifactRecord & { stageId: string; runId: number })[] = [];
     for (const { stageRun, sourceId } of this.selectStageRuns(filter)) {
-      const rows = this.db
+      const rows = this
         .prepare('SELECT * FROM artifacts WHERE stage_run_id = ? ORDER BY name')
         .all(sourceId) as ArtifactRow[];
       for (const r of rows) out.push({ ...this.toArtifact(r), stageId: stageRun.stageId, runId: stageRun.runId });
@@ -513,7 +520,7 @@ class SqliteStore implements SqliteRunStore {
       where.push('EXISTS (SELECT 1 FROM metric_tags t WHERE t.metric_id = m.id AND t.key = ? AND t.value = ?)');
       args.push(k, v);
     }
-    const stmt = this.db.prepare(
+    const stmt = this.prepare(
       `SELECT m.id, m.stage_run_id, m.name, m.value, m.step, m.tags_json FROM metrics m
        WHERE ${where.join(' AND ')} ORDER BY m.name, m.step, m.id`,
     );
@@ -537,27 +544,27 @@ class SqliteStore implements SqliteRunStore {
   }
 
   paramsOf(stageRunId: number): Params {
-    const rows = this.db
+    const rows = this
       .prepare('SELECT key, value_json FROM params WHERE stage_run_id = ? ORDER BY key')
       .all(this.resolveSource(stageRunId)) as { key: string; value_json: string }[];
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)])) as Params;
   }
 
   referencedHashes(): Set<string> {
-    const rows = this.db.prepare('SELECT DISTINCT hash FROM artifacts').all() as { hash: string }[];
+    const rows = this.prepare('SELECT DISTINCT hash FROM artifacts').all() as { hash: string }[];
     return new Set(rows.map((r) => r.hash));
   }
 
   // ---- events ----
 
   appendEvent(runId: number, stageRunId: number | null, type: string, payload: unknown): void {
-    this.db
+    this
       .prepare('INSERT INTO events (run_id, stage_run_id, type, payload_json, at) VALUES (?, ?, ?, ?, ?)')
       .run(runId, stageRunId, type, JSON.stringify(payload ?? null), new Date().toISOString());
   }
 
   events(runId: number): { id: number; stageRunId: number | null; type: string; payload: unknown; at: string }[] {
-    const rows = this.db
+    const rows = this
       .prepare('SELECT id, stage_run_id, type, payload_json, at FROM events WHERE run_id = ? ORDER BY id')
       .all(runId) as { id: number; stage_run_id: number | null; type: string; payload_json: string; at: string }[];
     return rows.map((r) => ({
@@ -609,20 +616,33 @@ class SqliteStore implements SqliteRunStore {
   // ---- file hash cache ----
 
   cachedFileHash(path: string, size: number, mtimeMs: number, ino: number): string | undefined {
-    const row = this.db
+    const row = this
       .prepare('SELECT hash FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ? AND ino = ?')
       .get(resolve(path), size, mtimeMs, ino) as { hash: string } | undefined;
     return row?.hash;
   }
 
   rememberFileHash(path: string, size: number, mtimeMs: number, ino: number, hash: string): void {
-    this.db
+    this
       .prepare(
         `INSERT INTO file_hashes (path, size, mtime_ms, ino, hash, checked_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, ino = excluded.ino,
            hash = excluded.hash, checked_at = excluded.checked_at`,
       )
       .run(resolve(path), size, mtimeMs, ino, hash, new Date().toISOString());
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   close(): void {

@@ -16,8 +16,8 @@ export interface ConditionedModel {
   dispose(): void;
 }
 
-export function loadConditionedModel(bundle: OpenBundle, adapterDir: string): ConditionedModel {
-  const backbone = loadBackbone(bundle);
+export async function loadConditionedModel(bundle: OpenBundle, adapterDir: string): Promise<ConditionedModel> {
+  const backbone = await loadBackbone(bundle);
   const paths = adapterPaths(adapterDir);
   let projector: AudioProjector;
   try {

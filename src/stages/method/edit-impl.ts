@@ -30,6 +30,8 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const rows = readDataset(ctx.inputs.dataset as string);
   const byId = new Map(rows.map((r) => [r.id, r]));
   let test = indicesOf(e, p.domain, 'test');
+  // A text edit's prompt is the clip's class name: unlabeled clips (Into the Wild) have none.
+  if (p.mode === 'text') test = test.filter((i) => e.labels[i] !== '');
   if (test.length < 2) throw new Error(`edit: domain '${p.domain}' needs at least 2 test clips`);
   const sources = pairSources(test.map((i) => e.labels[i]!));
   let order = test.map((_, j) => j);
@@ -37,8 +39,8 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const bundle = openBundle(ctx.inputs.bundle as string);
   const audioMode = p.mode === 'audio';
   if (audioMode && typeof ctx.inputs.adapter !== 'string') throw new Error('edit: mode=audio needs the `adapter` input (a train-adapter output)');
-  const m = audioMode ? loadConditionedModel(bundle, ctx.inputs.adapter as string) : null;
-  const backbone = m ? m.backbone : loadBackbone(bundle);
+  const m = audioMode ? await loadConditionedModel(bundle, ctx.inputs.adapter as string) : null;
+  const backbone = m ? m.backbone : await loadBackbone(bundle);
   const sites = pnpSitesFor(backbone.unet.config);
   const L = e.textTokens;
   const W = e.textWidth;
@@ -54,7 +56,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
       const srcIdx = part.map((j) => test[sources[j]!]!);
       const srcRows = srcIdx.map((i) => byId.get(e.ids[i]!)!);
       const srcImages = loadImages(srcRows);
-      const z0 = encodeImages(backbone, srcImages);
+      const z0 = await encodeImages(backbone, srcImages);
       const inverted = ddimInvert(backbone.unet, z0, { steps: p.steps, textTokens: nullText });
       let audio: tf.Tensor3D;
       let nullAudio: tf.Tensor3D;
@@ -77,7 +79,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
         invertedLatents: inverted, sourceTextTokens: nullText, negativeTextTokens: nullText, textTokens: text,
         audioTokens: audio, nullAudioTokens: nullAudio, sites, tauAttn: p.tauAttn, tauFeat: p.tauFeat, guidanceScale: p.guidance, steps: p.steps,
       });
-      const edited = decodeLatents(backbone, z);
+      const edited = await decodeLatents(backbone, z);
       tf.dispose([z, z0, ...inverted.values()]);
       if (m) audio.dispose();
       else nullAudio.dispose();

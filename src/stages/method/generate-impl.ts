@@ -13,14 +13,14 @@ import type { GenerateParams } from './generate.js';
 import { writeImage, writeImageSetIndex, type ImageSetItem } from './image-set.js';
 
 /** Samples one image per embedding (same seed → same initial noise per position). */
-export function generateImages(
+export async function generateImages(
   m: ConditionedModel,
   e: Pick<Embeddings, 'nullText' | 'textTokens' | 'textWidth'>,
   embeddings: readonly Float32Array[],
   texts: readonly Float32Array[] | null,
   o: { steps: number; guidance: number; seed: number; chunk: number },
   onChunk?: (done: number) => void,
-): RgbImage<Float32Array>[] {
+): Promise<RgbImage<Float32Array>[]> {
   const [h, w, c] = m.backbone.latentShape;
   const out: RgbImage<Float32Array>[] = [];
   const nullText = textTensor([e.nullText], e.textTokens, e.textWidth);
@@ -32,7 +32,7 @@ export function generateImages(
       // Each image's noise depends only on the seed and its position, not on the chunking.
       const noise = tf.concat(part.map((_, j) => tf.randomNormal([1, h, w, c], 0, 1, 'float32', o.seed + i + j) as tf.Tensor4D), 0);
       const z = sample(m.backbone.unet, { latents: noise, textTokens: text, nullTextTokens: nullText, audioTokens: audio, nullAudioTokens: m.nullAudio, steps: o.steps, guidanceScale: o.guidance });
-      out.push(...decodeLatents(m.backbone, z));
+      out.push(...(await decodeLatents(m.backbone, z)));
       tf.dispose([noise, z, audio]);
       if (text !== nullText) text.dispose();
       onChunk?.(Math.min(embeddings.length, i + o.chunk));
@@ -52,11 +52,11 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
   if (test.length === 0) throw new Error(`generate: domain '${p.domain}' has no test clips`);
   if (p.limit > 0) test = test.slice(0, p.limit);
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const m = loadConditionedModel(bundle, ctx.inputs.adapter as string);
+  const m = await loadConditionedModel(bundle, ctx.inputs.adapter as string);
   const out = ctx.outputs.images!;
   try {
     const opts = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk };
-    const images = generateImages(m, e, test.map((i) => e.audio[i]!), null, opts, (done) => ctx.progress(done, test.length, `generate ${p.domain}`));
+    const images = await generateImages(m, e, test.map((i) => e.audio[i]!), null, opts, (done) => ctx.progress(done, test.length, `generate ${p.domain}`));
     const items: ImageSetItem[] = test.map((i, j) => {
       const file = `images/${e.ids[i]}.png`;
       writeImage(out, file, images[j]!);
@@ -95,8 +95,12 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
   const mixes = p.mixWeights.map((w) =>
     tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w).dataSync() as Float32Array),
   );
-  const sameSeed = (embs: Float32Array[], texts: Float32Array[] | null) => embs.map((x, j) => one([x], texts ? [texts[j]!] : null)[0]!);
-  writeImage(out, 'strips/mixing.png', contactSheet([sameSeed(mixes, null)], { scale: 3 }));
+  const sameSeed = async (embs: Float32Array[], texts: Float32Array[] | null) => {
+    const images: RgbImage<Float32Array>[] = [];
+    for (const [j, x] of embs.entries()) images.push((await one([x], texts ? [texts[j]!] : null))[0]!);
+    return images;
+  };
+  writeImage(out, 'strips/mixing.png', contactSheet([await sameSeed(mixes, null)], { scale: 3 }));
   ctx.log(`mixing strip: ${e.labels[a]} → ${e.labels[b]} at w = ${p.mixWeights.join(', ')}`);
   // Volume: the waveform scaled before the audio encoder.
   const encoders = await openEncoders(openBundle(ctx.inputs.bundle as string));
@@ -105,10 +109,10 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
     const [clip] = loadClips([rowA]);
     const scaled = p.volumes.map((g) => ({ samples: clip!.samples.map((s) => s * g), sampleRate: clip!.sampleRate }));
     const vols = await encoders.audioEncoder.embedAudio(scaled);
-    writeImage(out, 'strips/volume.png', contactSheet([sameSeed(vols, null)], { scale: 3 }));
+    writeImage(out, 'strips/volume.png', contactSheet([await sameSeed(vols, null)], { scale: 3 }));
     const prompts = p.prompts ?? ['', ...classesOf(rows, p.domain).filter((l) => l !== e.labels[a]).slice(0, 3)];
     const texts = await encoders.textEncoder.encodeTokens(prompts);
-    writeImage(out, 'strips/audio_text.png', contactSheet([sameSeed(prompts.map(() => e.audio[a]!), texts)], { scale: 3 }));
+    writeImage(out, 'strips/audio_text.png', contactSheet([await sameSeed(prompts.map(() => e.audio[a]!), texts)], { scale: 3 }));
     ctx.log(`volume strip: ${e.labels[a]} at gains ${p.volumes.join(', ')}; audio+text prompts: ${prompts.map((t) => JSON.stringify(t)).join(', ')}`);
   } finally {
     encoders.dispose();

@@ -25,7 +25,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
   const train = indicesOf(e, p.domain, 'train');
   if (train.length === 0) throw new Error(`train-adapter: domain '${p.domain}' has no training clips`);
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const backbone = loadBackbone(bundle, { seed: p.seed, trainableAdapters: true });
+  const backbone = await loadBackbone(bundle, { seed: p.seed, trainableAdapters: true });
   const projector = loadProjector(ctx.inputs.projector as string);
   try {
     const model = stage2ModelFromUNet(backbone.unet, projector);
@@ -36,7 +36,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
       return r;
     }));
     ctx.log(`encoding ${images.length} training images to latents`);
-    const latents = encodeImages(backbone, images);
+    const latents = await encodeImages(backbone, images);
     const flipped = p.flip ? tf.tidy(() => tf.reverse(latents, 2)) : latents;
     const audio = tf.tensor3d(concat(train.map((i) => e.audio[i]!)), [train.length, 1, e.audioDim]);
     const nullText = tf.tensor3d(e.nullText, [1, e.textTokens, e.textWidth]);

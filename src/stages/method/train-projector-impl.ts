@@ -55,12 +55,18 @@ export async function trainProjector(ctx: StageContext<TrainProjectorParams>): P
     const classCount = new Set(labels).size;
     const negatives = Math.min(p.negatives, Math.max(1, train.length - Math.max(...[...new Set(labels)].map((l) => labels.filter((x) => x === l).length))));
     if (classCount < 2 && contrastive) throw new Error(`train-projector: domain '${p.domain}' has one class; InfoNCE needs negatives of another class`);
+    // Anchors come from classes with at least two training clips: a lone clip has no positive.
+    const classSize = new Map<string, number>();
+    for (const l of labels) classSize.set(l, (classSize.get(l) ?? 0) + 1);
+    const anchorPool = labels.map((_, i) => i).filter((i) => classSize.get(labels[i]!)! >= 2);
+    if (anchorPool.length === 0) throw new Error(`train-projector: domain '${p.domain}' has no class with two training clips; InfoNCE needs a positive per anchor`);
+    if (anchorPool.length < labels.length) ctx.log(`${labels.length - anchorPool.length} training clip(s) of single-clip classes serve as negatives only`);
     const opt = groupedAdamW([{ name: 'projector', variables: projector.liveVariables(), lr: p.lr }]);
     const rand = mulberry32(p.seed ^ 0x5151);
     const lossOpts = { lambdaContrastive: contrastive ? p.lambdaContrastive : 0, lambdaMse: mse ? p.lambdaMse : 0, temperature: p.temperature };
     const every = Math.max(1, Math.floor(p.steps / 50));
     for (let step = 0; step < p.steps; step++) {
-      const anchors = Array.from({ length: Math.min(p.batch, train.length) }, () => Math.floor(rand() * train.length));
+      const anchors = Array.from({ length: Math.min(p.batch, train.length) }, () => anchorPool[Math.floor(rand() * anchorPool.length)]!);
       const { positives, negatives: negs } = sampleContrastiveIndices(labels, anchors, negatives, p.seed + step);
       const rowsAt = (idx: number[]) => idx.map((i) => e.audio[train[i]!]!);
       const batch = tf.tidy(() => ({

@@ -2,7 +2,8 @@
 // NAME.expected.txt (paths relative to that directory, which is the working directory here).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDiagnostics, loadPipeline, PipelineConfigError } from '../../../src/engine/config/load-pipeline.js';
 import { fixtures } from './fixture-paths.js';
@@ -32,3 +33,26 @@ for (const name of cases) {
     assert.equal(error.message, expected);
   });
 }
+
+test('bad pipelines report the same diagnostics when their YAML comes from the parse cache', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'sonic-yaml-cache-'));
+  try {
+    const messageOf = (name: string): string => {
+      try {
+        loadPipeline(`${name}.yaml`, { parseCacheDir: cacheDir });
+      } catch (e) {
+        if (e instanceof PipelineConfigError) return e.message;
+        throw e;
+      }
+      return 'loaded without error';
+    };
+    for (const name of cases) messageOf(name); // fills the cache (files with YAML syntax errors are not cached)
+    const cached = readdirSync(cacheDir).length;
+    assert.ok(cached >= cases.length - 10, `only ${cached} cache entries for ${cases.length} cases`);
+    for (const name of cases) {
+      assert.equal(messageOf(name), readFileSync(join(dir, `${name}.expected.txt`), 'utf8').trimEnd(), name);
+    }
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+});

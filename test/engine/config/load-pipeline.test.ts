@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPipeline, PipelineConfigError } from '../../../src/engine/config/load-pipeline.js';
 import type { InputBinding, StageSpec } from '../../../src/engine/config/pipeline-model.js';
@@ -138,4 +140,19 @@ test('--set errors: unknown var and unknown profile, all reported at once', () =
 
 test('a missing pipeline file is a diagnostic, not a stack trace', () => {
   assert.throws(() => loadPipeline(join(dir, 'nope.yaml')), (e: unknown) => e instanceof PipelineConfigError && /nope\.yaml: pipeline file not found/.test(e.message));
+});
+
+test('a pipeline loaded from the YAML parse cache equals one parsed afresh; a corrupt cache entry is ignored', () => {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'sonic-yaml-cache-'));
+  try {
+    const fresh = JSON.stringify(loadPipeline(file));
+    assert.equal(JSON.stringify(loadPipeline(file, { parseCacheDir: cacheDir })), fresh, 'cache miss');
+    const entries = readdirSync(cacheDir);
+    assert.equal(entries.length, 2, 'one entry per YAML file (the pipeline and its include)');
+    assert.equal(JSON.stringify(loadPipeline(file, { parseCacheDir: cacheDir })), fresh, 'cache hit');
+    for (const e of entries) writeFileSync(join(cacheDir, e), '{"format": "sonic-yaml-cache-1", "da');
+    assert.equal(JSON.stringify(loadPipeline(file, { parseCacheDir: cacheDir })), fresh, 'corrupt entries');
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 });

@@ -133,6 +133,31 @@ test('sonic --help, run --help, usage and config errors exit 2 without a stack t
   }
 });
 
+test('run --executor: an unknown executor and a bad sonic.config.yaml exit 2 naming the problem; --executor local overrides the config', async () => {
+  const dir = project('version: 1\nstages:\n  a:\n    uses: test/write-text\n    with: {text: hi}\n    outputs: {text: t}\n');
+  try {
+    const unknown = await sonic(dir, 'run', 'p.yaml', '--executor', 'kubernetes');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /sonic run: unknown executor "kubernetes" \(available: local, slurm\)/);
+    writeFileSync(join(dir, 'sonic.config.yaml'), 'executor:\n  default: slurm\n  slurm:\n    timeLimit: "soon"\n');
+    const bad = await sonic(dir, 'run', 'p.yaml');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /sonic\.config\.yaml:4:16: executor\.slurm\.timeLimit: expected a Slurm time/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+    writeFileSync(join(dir, 'sonic.config.yaml'), 'executor:\n  default: slurm\n');
+    const local = await sonic(dir, 'run', 'p.yaml', '--executor', 'local', '--no-progress');
+    assert.equal(local.code, 0, local.stderr);
+    const store = openRunStore(join(dir, '.sonic'), { readonly: true });
+    try {
+      assert.deepEqual(store.stageRunsOf(store.runs(1)[0]!.id).map((s) => s.executor), ['local']);
+    } finally {
+      store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('kill -9 of the runner mid-stage, then rerun: completed stages reused, the interrupted one rerun', async () => {
   const dir = project('');
   try {

@@ -4,7 +4,7 @@ import type { Executor } from '../executor.js';
 import { LocalExecutor, type LocalExecutorOptions } from '../local-executor.js';
 import { ExecutorRouter } from './executor-router.js';
 import { SlurmExecutor } from './slurm-executor.js';
-import { ExecutorConfigError, type ExecutorConfig, type ExecutorName } from './slurm-settings.js';
+import { ExecutorConfigError, type ExecutorConfig, type ExecutorName } from './executor-config.js';
 
 export const EXECUTOR_NAMES: readonly ExecutorName[] = ['local', 'slurm'];
 

@@ -2,7 +2,7 @@
 // (`executor.stages` rules, else `executor.default`). Handles keep the name of the executor that really
 // runs the job, so poll, cancel and wait go back to it, and the runner can record it.
 import type { Executor, JobHandle, JobSpec, JobStatus } from '../executor.js';
-import { executorForStage, type ExecutorConfig, type ExecutorName } from './slurm-settings.js';
+import { executorForStage, type ExecutorConfig, type ExecutorName } from './executor-config.js';
 
 export interface ExecutorRouterOptions {
   config: ExecutorConfig;
@@ -43,6 +43,12 @@ export class ExecutorRouter implements Executor {
 
   allocatesResources(stageId: string): boolean {
     return this.executorFor(stageId).allocatesResources?.(stageId) ?? false;
+  }
+
+  /** Re-attaches through the executor named in the record (the router itself never owns a job). */
+  reattach(jobId: string, stageRunDir: string, executorName?: string): JobHandle | undefined {
+    if (executorName === undefined) return undefined;
+    return this.byName(executorName)?.reattach?.(jobId, stageRunDir, executorName);
   }
 
   submit(job: JobSpec): Promise<JobHandle> {

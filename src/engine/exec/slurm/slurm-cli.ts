@@ -1,6 +1,5 @@
 // Thin wrappers over the Slurm commands, always with argv arrays (no shell). Binary names are settings so
 // that a site can point at wrappers (e.g. `ssh login-node sbatch` scripts) or tests at fakes.
-import { execa } from 'execa';
 
 export interface SlurmCommandNames {
   sbatch: string;
@@ -26,6 +25,7 @@ export interface CommandResult {
 }
 
 export async function runCommand(file: string, args: string[], cwd?: string): Promise<CommandResult> {
+  const { execa } = await import('execa'); // on first use: loading it costs ~100 ms
   const r = await execa(file, args, { reject: false, cwd, stdin: 'ignore', timeout: 60_000 });
   const spawnError = r.failed && r.exitCode === undefined ? (r.originalMessage ?? r.message) : '';
   return {

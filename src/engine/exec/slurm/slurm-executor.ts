@@ -146,7 +146,8 @@ export class SlurmExecutor implements Executor {
     return true;
   }
 
-  reattach(jobId: string, stageRunDir: string): JobHandle | undefined {
+  reattach(jobId: string, stageRunDir: string, executorName?: string): JobHandle | undefined {
+    if (executorName !== undefined && executorName !== this.name) return undefined;
     if (!/^\d+$/.test(jobId)) return undefined;
     this.trackedFor(jobId);
     return { executor: this.name, jobId, stageRunDir };

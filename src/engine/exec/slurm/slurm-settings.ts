@@ -15,34 +15,33 @@
 //
 // Errors name the file, line and column of the offending value.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import {
+  defaultExecutorConfig,
+  executorConfigFileForStateDir,
+  ExecutorConfigError,
+  WORKSPACE_CONFIG_FILES,
+  type ExecutorConfig,
+  type ExecutorName,
+  type StageExecutorRule,
+} from './executor-config.js';
+
+export {
+  defaultExecutorConfig,
+  executorConfigFileForStateDir,
+  ExecutorConfigError,
+  executorForStage,
+  WORKSPACE_CONFIG_FILES,
+  type ExecutorConfig,
+  type ExecutorName,
+  type StageExecutorRule,
+} from './executor-config.js';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { z } from 'zod';
 import { isSlurmTimeLimit } from './job-script.js';
 import type { SlurmExecutorSettings } from './slurm-executor.js';
 
-export type ExecutorName = 'local' | 'slurm';
 
-export interface StageExecutorRule {
-  pattern: string; // as written
-  executor: ExecutorName;
-}
-
-export interface ExecutorConfig {
-  file?: string; // the config file it came from; undefined when the workspace has none
-  default: ExecutorName;
-  slurm: Pick<SlurmExecutorSettings, 'partition' | 'account' | 'timeLimit' | 'extraArgs' | 'pollIntervalMs' | 'nodePath'>;
-  stages: StageExecutorRule[]; // in file order
-}
-
-export const WORKSPACE_CONFIG_FILES = ['sonic.config.yaml', '.sonic/config.yaml'] as const;
-
-export class ExecutorConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExecutorConfigError';
-  }
-}
 
 const executorName = z.enum(['local', 'slurm'], { error: 'expected `local` or `slurm`' });
 const word = z
@@ -100,12 +99,11 @@ export function loadExecutorConfig(workspaceDir: string): ExecutorConfig {
  * `<its parent>/sonic.config.yaml`, else `<it>/config.yaml`.
  */
 export function loadExecutorConfigForStateDir(stateDir: string): ExecutorConfig {
-  const candidates = [join(dirname(stateDir), 'sonic.config.yaml'), join(stateDir, 'config.yaml')];
-  return loadConfigFile(candidates.find((p) => existsSync(p)));
+  return loadConfigFile(executorConfigFileForStateDir(stateDir));
 }
 
 function loadConfigFile(file: string | undefined): ExecutorConfig {
-  if (file === undefined) return { default: 'local', slurm: {}, stages: [] };
+  if (file === undefined) return defaultExecutorConfig();
   return parseExecutorConfig(readFileSync(file, 'utf8'), file);
 }
 
@@ -145,24 +143,6 @@ export function parseExecutorConfig(text: string, file: string): ExecutorConfig 
   };
 }
 
-/**
- * The executor for one stage: an exact match on the expanded id wins, then an exact match on the base id,
- * then the first glob (in file order) matching either; otherwise the default.
- */
-export function executorForStage(config: ExecutorConfig, stage: { id: string; baseId: string }): ExecutorName {
-  const exact = config.stages.find((r) => r.pattern === stage.id) ?? config.stages.find((r) => r.pattern === stage.baseId);
-  if (exact !== undefined) return exact.executor;
-  const glob = config.stages.find((r) => {
-    const re = globToRegExp(r.pattern);
-    return re.test(stage.id) || re.test(stage.baseId);
-  });
-  return glob?.executor ?? config.default;
-}
-
-function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
 
 /** Position of the deepest YAML node that exists along `path` (1-based line and column). */
 function locate(doc: Document, lineCounter: LineCounter, path: (string | number)[]): { line: number; col: number } {

@@ -1,0 +1,101 @@
+// paper-bundle: the registry decides where each role's files are; the bundle names them in place, loads
+// through loadEncoders and the backbone, and refuses files the stage was not given as inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { paperBundleStage } from '../../src/stages/paper/paper-bundle.js';
+import { readBundle } from '../../src/encoders/bundle.js';
+import { loadEncoders } from '../../src/encoders/load-encoders.js';
+import { decodeLatents, encodeImages, loadBackbone } from '../../src/stages/common/diffusion-models.js';
+import { selectBackend } from '../../src/compute/backend.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile());
+}
+
+/** A repository-like root holding the fixture registry and model set. */
+function fixtureRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'paper-bundle-'));
+  mkdirSync(join(root, 'experiments'));
+  cpSync(join(REPO, 'experiments', 'models.fixture.yaml'), join(root, 'experiments', 'models.fixture.yaml'));
+  cpSync(join(REPO, 'test', 'fixtures', 'paper-models'), join(root, 'test', 'fixtures', 'paper-models'), { recursive: true });
+  return root;
+}
+
+function ctxFor(root: string, models: string[], params: unknown = {}) {
+  return {
+    stageId: 'bundle', params: paperBundleStage.params.parse(params), inputs: { registry: join(root, 'experiments', 'models.fixture.yaml'), models },
+    outputs: { bundle: join(root, 'out', 'bundle') }, workDir: join(root, 'work'), gpus: [], signal: new AbortController().signal,
+    logs: [] as string[], log(m: string) { this.logs.push(m); }, progress() {}, metric() {},
+  };
+}
+
+test('paper-bundle binds every role from the registry; the bundle loads its encoders and its ONNX-VAE backbone', async () => {
+  const root = fixtureRoot();
+  const env = process.env.SONIC_MODELS_DIR;
+  delete process.env.SONIC_MODELS_DIR;
+  try {
+    const models = filesUnder(join(root, 'test', 'fixtures', 'paper-models'));
+    const ctx = ctxFor(root, models, { image: { size: 32, latentScale: 0.18215 } });
+    await paperBundleStage.run(ctx);
+    const b = readBundle(ctx.outputs.bundle);
+    assert.equal(b.world, 'paper');
+    assert.equal(b.audioEncoder.impl, 'onnx-ms-clap-2022');
+    assert.deepEqual(b.audioEncoder.options.expectDims, { D: 12 });
+    assert.equal(b.unet.impl, 'diffusers-unet');
+    assert.equal(b.unet.path, join(root, 'test', 'fixtures', 'paper-models', 'upstream', 'stable-diffusion-v1-4', 'unet'));
+    assert.equal(b.vae.impl, 'onnx-sd-vae');
+
+    const enc = await loadEncoders(b);
+    try {
+      assert.equal(enc.audioEncoder.dim, 12);
+      assert.equal(enc.textEncoder.width, 32);
+      assert.equal(enc.imageEncoder.dim, enc.aisImageEncoder.dim);
+      assert.equal(enc.audioToImage.dim, enc.aisImageEncoder.dim);
+      const [tokens] = await enc.textEncoder.encodeTokens(['fire crackling']);
+      assert.equal(tokens!.length, 77 * 32);
+    } finally {
+      enc.dispose();
+    }
+
+    await selectBackend({});
+    const backbone = await loadBackbone(b);
+    try {
+      assert.deepEqual(backbone.latentShape, [4, 4, 4]);
+      assert.equal(backbone.unet.config.crossAttentionDim, 32);
+      const img = { width: 32, height: 32, data: new Float32Array(32 * 32 * 3).map((_, i) => (i % 7) / 7) };
+      const z = await encodeImages(backbone, [img, img]);
+      assert.deepEqual(z.shape, [2, 4, 4, 4]);
+      const back = await decodeLatents(backbone, z);
+      z.dispose();
+      assert.equal(back.length, 2);
+      assert.deepEqual([back[0]!.width, back[0]!.height], [32, 32]);
+    } finally {
+      backbone.dispose();
+    }
+  } finally {
+    if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('paper-bundle refuses model files that are not among its inputs, and names missing ones with their place', async () => {
+  const root = fixtureRoot();
+  const env = process.env.SONIC_MODELS_DIR;
+  delete process.env.SONIC_MODELS_DIR;
+  try {
+    const models = filesUnder(join(root, 'test', 'fixtures', 'paper-models')).filter((f) => !f.endsWith('wav2clip.onnx'));
+    await assert.rejects(paperBundleStage.run(ctxFor(root, models)), /role audioToImage: wav2clip\/wav2clip\.onnx resolves to .* not among the stage's `models` inputs[\s\S]*docs\/reproduce-paper\.md/);
+    const decoder = join(root, 'test', 'fixtures', 'paper-models', 'captioner-vit-gpt2', 'decoder.onnx');
+    rmSync(decoder);
+    await assert.rejects(paperBundleStage.run(ctxFor(root, models.filter((f) => f !== decoder))), /role captioner: model 'captioner-vit-gpt2': file 'decoder\.onnx' is missing[\s\S]*Place it at: .*captioner-vit-gpt2\/decoder\.onnx[\s\S]*make_paper_fixture_models\.py/);
+  } finally {
+    if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
