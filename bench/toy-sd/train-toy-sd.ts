@@ -2,30 +2,70 @@
 // writes the sample grid and prints the report as JSON. The text encoder is FixedWordTextEncoder (16×64,
 // toy-CLIP's token shape) unless a different one is wired in by the pipeline.
 // Usage: node dist/bench/toy-sd/train-toy-sd.js <manifest.csv> <outDir> [profile] [JSON overrides]
+// Overrides: TrainToySdOptions plus `grid` (toySdSampleGrid options) and `reuseVae` (a saved toy-SD
+// directory whose VAE is reused, to iterate on the UNet alone).
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { contactSheet, writePng } from '../../src/data/media/index.js';
 import { selectBackend } from '../../src/compute/backend.js';
 import { readManifest } from '../../src/data/sonictoy/manifest.js';
-import { FixedWordTextEncoder, saveToySd, toySdSampleGrid, trainToySd, type ToySdProfile, type TrainToySdOptions } from '../../src/encoders/toy/toy-sd/index.js';
+import {
+  FixedWordTextEncoder,
+  TOY_SD_PROFILES,
+  loadToySd,
+  loadImageBatch,
+  tensorToImages,
+  saveToySd,
+  toySdSampleGrid,
+  trainToySd,
+  trainToyUnet,
+  type ToySd,
+  type ToySdProfile,
+  type ToySdProgress,
+  type TrainToySdOptions,
+} from '../../src/encoders/toy/toy-sd/index.js';
 
 const [manifest, outDir, profile = 'default', overrides = '{}'] = process.argv.slice(2);
 if (!manifest || !outDir) throw new Error('usage: train-toy-sd.js <manifest.csv> <outDir> [profile] [JSON overrides]');
 const backend = await selectBackend({ requested: 'wasm' });
 const rows = readManifest(manifest);
 const encoder = new FixedWordTextEncoder(16, 64);
-const extra = JSON.parse(overrides) as TrainToySdOptions & { grid?: Record<string, number> };
+const extra = JSON.parse(overrides) as TrainToySdOptions & { grid?: Record<string, number>; reuseVae?: string };
 const load = () => os.loadavg()[0]!.toFixed(1);
 const loadStart = load();
 let last = 0;
-const { model, report } = await trainToySd(rows, encoder, { ...extra, profile: profile as ToySdProfile }, (p) => {
+const progress = (p: ToySdProgress) => {
   if (p.step === p.steps || performance.now() - last > 15000) {
     last = performance.now();
     console.error(`${p.phase} ${p.step}/${p.steps} loss ${p.loss.toFixed(4)} lr ${p.lr.toExponential(1)} ${p.elapsedSeconds.toFixed(0)}s load ${load()}`);
   }
-});
+};
+let model: ToySd;
+let report: unknown;
+if (extra.reuseVae) {
+  const previous = loadToySd(extra.reuseVae);
+  const unet = await trainToyUnet(rows, previous.vae, encoder, { ...TOY_SD_PROFILES[profile as ToySdProfile].unet, ...extra.unet }, progress);
+  previous.unetParams.dispose();
+  model = { ...previous, unet: unet.unet, unetParams: unet.params, textEncoder: { name: encoder.name, maxTokens: encoder.maxTokens, width: encoder.width } };
+  report = { reusedVae: extra.reuseVae, unet: unet.report };
+} else {
+  ({ model, report } = await trainToySd(rows, encoder, { ...extra, profile: profile as ToySdProfile }, progress));
+}
 saveToySd(join(outDir, 'model'), model);
 const grid = await toySdSampleGrid(model, encoder, rows, join(outDir, 'sample-grid.png'), { perClass: 4, ...(extra.grid ?? {}) });
+// VAE reconstructions of two validation images per class: pairs (real, reconstruction) per row.
+const val = rows.filter((r) => r.split === 'val');
+const perKey = new Map<string, typeof val>();
+for (const r of val) perKey.set(r.domain + r.label, [...(perKey.get(r.domain + r.label) ?? []), r].slice(0, 2));
+const picked = [...perKey.values()].flat();
+const x = loadImageBatch(picked.map((r) => r.imagePath), model.imageSize);
+const recon = tensorToImages(tf.tidy(() => model.vae.decode(model.vae.encode(x))));
+const real = tensorToImages(x);
+x.dispose();
+const sheetRows = [...perKey.values()].map((_, k) => [real[2 * k]!, recon[2 * k]!, real[2 * k + 1]!, recon[2 * k + 1]!].filter(Boolean));
+writePng(join(outDir, 'vae-reconstructions.png'), contactSheet(sheetRows, { scale: 2 }));
 const summary = { backend: backend.reason, loadAverageStart: loadStart, loadAverageEnd: load(), report, grid };
 writeFileSync(join(outDir, 'report.json'), JSON.stringify(summary, null, 2));
 console.log(JSON.stringify(summary, null, 2));

@@ -219,6 +219,7 @@ test('quality evidence: class prompts, the colour-centroid classifier beats chan
   assert.ok(grid.generatedAccuracy >= 0 && grid.generatedAccuracy <= 1);
   assert.equal(grid.chance, 1 / 23);
   assert.ok(grid.realHeldOutAccuracy !== null && grid.realHeldOutAccuracy > 0.5);
+  assert.ok(grid.reconstructedHeldOutAccuracy !== null && grid.reconstructedHeldOutAccuracy >= 0 && grid.reconstructedHeldOutAccuracy <= 1);
 });
 
 test('a missing split is a clear error', () => {

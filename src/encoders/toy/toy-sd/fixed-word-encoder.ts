@@ -1,6 +1,8 @@
 // A deterministic TextEncoder with no training: each word gets a fixed pseudo-random vector (seeded by the
-// word), laid out like CLIP's token states (BOS, words, EOS padding to maxTokens) plus a positional vector.
-// It stands in for toy-CLIP's text tower where none is trained yet (tests, smoke runs, benchmarks).
+// word), laid out like CLIP's token states (BOS, words, EOS padding to maxTokens) plus a positional vector
+// and the sentence's mean word vector (so every token, EOS padding included, carries the sentence, as a
+// transformer's states do). It stands in for toy-CLIP's text tower where none is trained yet (tests,
+// smoke runs, benchmarks).
 import type { TextEncoder } from '../../interfaces.js';
 import { splitWords } from '../word-tokenizer.js';
 import { mulberry32, seedFor } from '../../../compute/seeded-random.js';
@@ -25,16 +27,21 @@ export class FixedWordTextEncoder implements TextEncoder {
     return v;
   }
 
-  /** Row-major [maxTokens·width]: unit-variance word vectors plus 0.3-scaled positional vectors. */
+  /** Row-major [maxTokens·width]: unit-variance token vectors + 0.3-scaled positions + the sentence's mean word vector. */
   encodeSync(text: string): Float32Array {
     const words = splitWords(text).slice(0, this.maxTokens - 2);
     const tokens = ['<bos>', ...words.map((w) => `w:${w}`)];
     while (tokens.length < this.maxTokens) tokens.push('<eos>');
+    const context = new Float32Array(this.width);
+    for (const w of words) {
+      const v = this.vector(`w:${w}`, 1);
+      for (let j = 0; j < this.width; j++) context[j]! += v[j]! / words.length;
+    }
     const out = new Float32Array(this.maxTokens * this.width);
     tokens.forEach((t, i) => {
       const word = this.vector(t, 1);
       const pos = this.vector(`<pos ${i}>`, 0.3);
-      for (let j = 0; j < this.width; j++) out[i * this.width + j] = word[j]! + pos[j]!;
+      for (let j = 0; j < this.width; j++) out[i * this.width + j] = word[j]! + pos[j]! + context[j]!;
     });
     return out;
   }

@@ -10,6 +10,7 @@ import { readPng, writePng } from '../../../data/media/png.js';
 import { toFloatImage, type RgbImage } from '../../../data/media/image.js';
 import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
 import type { TextEncoder } from '../../interfaces.js';
+import { loadImageBatch, tensorToImages } from './images.js';
 import { sampleToySd, type ToySdSampleOptions, type ToySdSamplingModel } from './sample.js';
 import { encodeTextTokens } from './train-unet.js';
 
@@ -102,6 +103,8 @@ export interface SampleGridResult {
   generatedAccuracy: number;
   /** The same classifier on held-out real images (its ceiling), null without held-out rows. */
   realHeldOutAccuracy: number | null;
+  /** ... and on their VAE reconstructions (the ceiling the autoencoder leaves the UNet). */
+  reconstructedHeldOutAccuracy: number | null;
   chance: number;
   perClassAccuracy: Record<string, number>;
   seconds: number;
@@ -148,6 +151,16 @@ export async function toySdSampleGrid(
     blank,
     ...realImages.filter((r) => r.key === p.key).slice(0, perClass).map((r) => r.image),
   ]);
+  let reconstructedHeldOutAccuracy: number | null = null;
+  let realHeldOutAccuracy: number | null = null;
+  if (heldOut.length > 0) {
+    const x = loadImageBatch(heldOut.map((r) => r.imagePath), model.vae.config.sampleSize);
+    const recon = tf.tidy(() => model.vae.decode(model.vae.encode(x)));
+    const keys = heldOut.map(classKey);
+    realHeldOutAccuracy = classifier.accuracy(tensorToImages(x).map((image, i) => ({ key: keys[i]!, image })));
+    reconstructedHeldOutAccuracy = classifier.accuracy(tensorToImages(recon).map((image, i) => ({ key: keys[i]!, image })));
+    tf.dispose([x, recon]);
+  }
   mkdirSync(dirname(path), { recursive: true });
   writePng(path, contactSheet(sheet, { scale: options.scale ?? 2 }));
   return {
@@ -156,7 +169,8 @@ export async function toySdSampleGrid(
     perClass,
     prompts,
     generatedAccuracy: classifier.accuracy(labelled),
-    realHeldOutAccuracy: heldOut.length > 0 ? classifier.accuracy(heldOut.map((r) => ({ key: classKey(r), image: readPng(r.imagePath) }))) : null,
+    realHeldOutAccuracy,
+    reconstructedHeldOutAccuracy,
     chance: 1 / classifier.classes.length,
     perClassAccuracy,
     seconds: (performance.now() - started) / 1000,

@@ -17,15 +17,15 @@ import { loadImageBatch } from './images.js';
 import { encodeMeans } from './train-vae.js';
 import { BatchSampler, checkPositive, checkPositiveInt, gatherRows, learningRate, rowsOfSplit, stepSeed, type ToySdProgressFn } from './training-loop.js';
 
-/** The toy-SD UNet shape for 8×8×4 latents and 64-wide text tokens (SD-1.x block layout, two levels). */
+/** The toy-SD UNet shape for 8×8×4 latents and 64-wide text tokens (SD-1.x blocks, two levels, text cross-attention at both). */
 export const TOY_SD_UNET_CONFIG: Readonly<UNetConfig> = Object.freeze({
   sampleSize: 8,
   inChannels: 4,
   outChannels: 4,
   blockOutChannels: [32, 64],
   layersPerBlock: 1,
-  downBlockTypes: ['CrossAttnDownBlock2D', 'DownBlock2D'],
-  upBlockTypes: ['UpBlock2D', 'CrossAttnUpBlock2D'],
+  downBlockTypes: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'],
+  upBlockTypes: ['CrossAttnUpBlock2D', 'CrossAttnUpBlock2D'],
   attentionHeadDim: 4,
   crossAttentionDim: 64,
   audioCrossAttentionDim: 64,
@@ -55,9 +55,9 @@ export interface ToyUnetOptions {
 
 export const TOY_UNET_DEFAULTS: Readonly<ToyUnetOptions> = Object.freeze({
   unet: {},
-  steps: 1500,
+  steps: 400,
   batch: 32,
-  lr: 1e-3,
+  lr: 2e-3,
   warmupSteps: 50,
   textDropout: 0.1,
   seed: 0,

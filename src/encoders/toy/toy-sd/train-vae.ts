@@ -27,6 +27,13 @@ export interface ToyVaeOptions {
   warmupSteps: number;
   /** Weight of the mean-per-element KL(q(z|x) ‖ N(0, 1)) against the mean-per-pixel MSE. */
   klWeight: number;
+  /**
+   * Decode a posterior sample (SD's training) instead of the posterior mean. Off by default: the fresh
+   * encoder's log-variance starts near 0 (σ ≈ 1, as large as the latents), and at a few hundred CPU steps the
+   * decoder then only learns blurry, colour-collapsed averages; decoding the mean gives a deterministic
+   * autoencoder whose latents the KL term keeps near N(0, 1) scale.
+   */
+  samplePosterior: boolean;
   seed: number;
   trainSplit: string;
   /** Rows of this split give the reported validation PSNR/MSE (skipped when the split is empty). */
@@ -37,14 +44,15 @@ export const TOY_VAE_DEFAULTS: Readonly<ToyVaeOptions> = Object.freeze({
   imageSize: 32,
   latentChannels: 4,
   downsampleFactor: 4,
-  channels: [32, 64, 64],
+  channels: [16, 32, 32],
   layersPerBlock: 1,
   normNumGroups: 8,
-  steps: 500,
-  batch: 32,
+  steps: 250,
+  batch: 16,
   lr: 2e-3,
   warmupSteps: 20,
   klWeight: 1e-4,
+  samplePosterior: false,
   seed: 0,
   trainSplit: 'train',
   valSplit: 'val',
@@ -104,12 +112,11 @@ function resolveOptions(options: Partial<ToyVaeOptions>): ToyVaeOptions {
   return o;
 }
 
-/** Reconstruction MSE + klWeight·KL for a batch, with z sampled from the posterior (seeded). */
-function vaeLoss(vae: AutoencoderKL, x: tf.Tensor4D, klWeight: number, seed: number): { total: tf.Scalar; mse: tf.Scalar } {
+/** Reconstruction MSE + klWeight·KL for a batch; z is the posterior mean, or a posterior sample (seeded). */
+function vaeLoss(vae: AutoencoderKL, x: tf.Tensor4D, klWeight: number, samplePosterior: boolean, seed: number): { total: tf.Scalar; mse: tf.Scalar } {
   const { mean, logvar } = vae.encodeMoments(x);
   const clipped = tf.clipByValue(logvar, -30, 20);
-  const std = tf.exp(tf.mul(clipped, 0.5));
-  const z = tf.add(mean, tf.mul(std, tf.randomNormal(mean.shape, 0, 1, 'float32', seed))) as tf.Tensor4D;
+  const z = samplePosterior ? (tf.add(mean, tf.mul(tf.exp(tf.mul(clipped, 0.5)), tf.randomNormal(mean.shape, 0, 1, 'float32', seed))) as tf.Tensor4D) : mean;
   const mse = tf.mean(tf.square(tf.sub(vae.decode(z), x))) as tf.Scalar;
   if (klWeight === 0) return { total: mse, mse };
   const kl = tf.mul(tf.mean(tf.sub(tf.add(tf.square(mean), tf.exp(clipped)), tf.add(clipped, 1))), 0.5);
@@ -162,7 +169,7 @@ export function trainToyVae(rows: readonly ResolvedManifestRow[], options: Parti
       const batch = tf.tidy(() => gatherRows(images, sampler.next(Math.min(o.batch, trainRows.length))) as tf.Tensor4D);
       let mseValue: tf.Scalar | null = null;
       const { loss, grads } = lossAndGrads(() => {
-        const { total, mse } = vaeLoss(vae, batch, o.klWeight, stepSeed(o.seed, step, 1));
+        const { total, mse } = vaeLoss(vae, batch, o.klWeight, o.samplePosterior, stepSeed(o.seed, step, 1));
         mseValue = tf.keep(mse);
         return total;
       }, variables);
