@@ -6,7 +6,7 @@ const params = z.strictObject({});
 
 export const buildToyCaptionerStage: StageDefinition<z.infer<typeof params>> = {
   name: 'build-toy-captioner',
-  version: '1',
+  version: '2',
   description: "Build the retrieval captioner (BLIP-2's role): the training captions indexed by toy-CLIP text embeddings",
   params,
   inputs: { dataset: { description: 'SonicToy dataset (manifest.csv)' }, clip: { description: 'toy-CLIP model directory' } },

@@ -3,7 +3,7 @@ import { logReport, progressReporter, toyTrainParams, trainerOptions, type ToyTr
 
 export const trainToyClapStage: StageDefinition<ToyTrainParams> = {
   name: 'train-toy-clap',
-  version: '1',
+  version: '2',
   description: "Train toy-CLAP (log-mel CNN + text transformer, contrastive): CLAP's role, the projector's input",
   params: toyTrainParams,
   inputs: { dataset: { description: 'SonicToy dataset (manifest.csv)' } },

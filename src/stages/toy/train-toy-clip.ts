@@ -3,7 +3,7 @@ import { logReport, progressReporter, toyTrainParams, trainerOptions, type ToyTr
 
 export const trainToyClipStage: StageDefinition<ToyTrainParams> = {
   name: 'train-toy-clip',
-  version: '1',
+  version: '2',
   description: "Train toy-CLIP (image CNN + text transformer; the text tower's per-token states are the diffusion conditioning)",
   params: toyTrainParams,
   inputs: { dataset: { description: 'SonicToy dataset (manifest.csv)' } },

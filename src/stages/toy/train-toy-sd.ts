@@ -15,7 +15,7 @@ const params = z.strictObject({
 
 export const trainToySdStage: StageDefinition<z.infer<typeof params>> = {
   name: 'train-toy-sd',
-  version: '1',
+  version: '2',
   description: 'Train toy-SD (VAE, then a UNet conditioned on toy-CLIP token states) and save it diffusers-style; logs reconstruction and a sample grid',
   params,
   inputs: { dataset: { description: 'SonicToy dataset (manifest.csv)' }, clip: { description: 'toy-CLIP model directory (the text encoder)' } },

@@ -3,7 +3,7 @@ import { logReport, progressReporter, toyTrainParams, trainerOptions, type ToyTr
 
 export const trainToyWav2ClipStage: StageDefinition<ToyTrainParams> = {
   name: 'train-toy-wav2clip',
-  version: '1',
+  version: '2',
   description: "Train toy-Wav2CLIP: an audio tower aligned to the frozen toy-CLIP image space (Wav2CLIP's role in AIS)",
   params: toyTrainParams,
   inputs: { dataset: { description: 'SonicToy dataset (manifest.csv)' }, clip: { description: 'toy-CLIP model directory' } },
