@@ -83,7 +83,7 @@ function stageRuns(dir: string): StageRunRecord[] {
   }
 }
 
-async function until<T>(what: string, get: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, get: () => T | undefined | false, timeoutMs = 150_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = get();
@@ -128,7 +128,7 @@ function assertCollected(dir: string, rec: StageRunRecord): void {
   }
 }
 
-test('a runner killed with SIGKILL while its Slurm job runs: the rerun re-attaches to the job instead of resubmitting it', { timeout: 180_000 }, async (t) => {
+test('a runner killed with SIGKILL while its Slurm job runs: the rerun re-attaches to the job instead of resubmitting it', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const { dir, env, sbatchCalls } = project(['w']);
   try {
@@ -145,7 +145,7 @@ test('a runner killed with SIGKILL while its Slurm job runs: the rerun re-attach
   }
 });
 
-test('a Slurm job that finished while no runner was alive is collected by the next run, not rerun', { timeout: 180_000 }, async (t) => {
+test('a Slurm job that finished while no runner was alive is collected by the next run, not rerun', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const { dir, env, sbatchCalls } = project(['w']);
   try {
@@ -161,7 +161,7 @@ test('a Slurm job that finished while no runner was alive is collected by the ne
   }
 });
 
-test('Ctrl-C of a Slurm run cancels its job (scancel) and ends the run interrupted', { timeout: 180_000 }, async (t) => {
+test('Ctrl-C of a Slurm run cancels its job (scancel) and ends the run interrupted', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   // one job: a second would fill this one-node test cluster and make concurrent Slurm tests skip
   const { dir, env } = project(['a']);
@@ -184,7 +184,7 @@ test('Ctrl-C of a Slurm run cancels its job (scancel) and ends the run interrupt
   }
 });
 
-test('a leftover Slurm job whose stage changed meanwhile is cancelled, and the stage is submitted anew', { timeout: 180_000 }, async (t) => {
+test('a leftover Slurm job whose stage changed meanwhile is cancelled, and the stage is submitted anew', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const { dir, env, sbatchCalls } = project(['w']);
   try {
@@ -207,7 +207,7 @@ test('a leftover Slurm job whose stage changed meanwhile is cancelled, and the s
   }
 });
 
-test('a leftover Slurm job is cancelled when the rerun uses the local executor, which cannot re-attach to it', { timeout: 180_000 }, async (t) => {
+test('a leftover Slurm job is cancelled when the rerun uses the local executor, which cannot re-attach to it', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const { dir, env } = project(['w']);
   try {

@@ -22,7 +22,7 @@ function executor(extra: SlurmExecutorSettings = {}): SlurmExecutor {
   return new SlurmExecutor({ pollIntervalMs: 300, resultGraceMs: 1000, ...extra });
 }
 
-async function waitFor(ex: Executor, handle: JobHandle, done: (s: JobStatus) => boolean, timeoutMs = 30_000): Promise<JobStatus> {
+async function waitFor(ex: Executor, handle: JobHandle, done: (s: JobStatus) => boolean, timeoutMs = 150_000): Promise<JobStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = await ex.poll(handle);

@@ -58,7 +58,7 @@ function recorded(dir: string): Recorded {
   }
 }
 
-test('a diamond pipeline through Slurm records the same outputs, metrics and artifacts as the local executor', { timeout: 120_000 }, async (t) => {
+test('a diamond pipeline through Slurm records the same outputs, metrics and artifacts as the local executor', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const slurmDir = sharedTempDir('sonic-slurm-pipeline-');
   const localDir = sharedTempDir('sonic-local-pipeline-');
@@ -87,7 +87,7 @@ test('a diamond pipeline through Slurm records the same outputs, metrics and art
   }
 });
 
-test('per-stage executor choice from sonic.config.yaml: only the chosen stages become Slurm jobs', { timeout: 120_000 }, async (t) => {
+test('per-stage executor choice from sonic.config.yaml: only the chosen stages become Slurm jobs', { timeout: 300_000 }, async (t) => {
   if (!requireSlurm(t)) return;
   const dir = sharedTempDir('sonic-routed-pipeline-');
   try {

@@ -17,13 +17,16 @@ export function sharedTempDir(prefix: string): string {
   return mkdtempSync(join(base, prefix));
 }
 
-/** Why Slurm cannot run jobs here, or undefined when a node of the default partition is idle or mixed. */
+/**
+ * Why Slurm cannot run jobs here, or undefined when a node is up: idle, mixed, or busy with another test
+ * file's job (allocated/completing; the job then queues, which the tests wait for).
+ */
 export function slurmMissing(): string | undefined {
   const r = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8', timeout: 10_000 });
   if (r.error !== undefined) return `sinfo cannot run (${r.error.message}); start one with scripts/slurm/start-one-node-cluster.sh`;
   if (r.status !== 0) return `sinfo failed: ${r.stderr.trim()}`;
   const states = r.stdout.split('\n').map((s) => s.trim()).filter((s) => s !== '');
-  if (!states.some((s) => s === 'idle' || s === 'mixed')) return `no idle node (sinfo states: ${states.join(', ') || 'none'})`;
+  if (!states.some((s) => ['idle', 'mixed', 'allocated', 'completing'].includes(s))) return `no node up (sinfo states: ${states.join(', ') || 'none'})`;
   return undefined;
 }
 

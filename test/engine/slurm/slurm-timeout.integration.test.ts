@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SlurmExecutor } from '../../../src/engine/exec/slurm/slurm-executor.js';
 import { requireSlurm, runJob, sharedTempDir } from './slurm-test-env.js';
 
-test('a job over its time limit ends as timeout', { timeout: 150_000 }, async (t) => {
+test('a job over its time limit ends as timeout', { timeout: 300_000 }, async (t) => {
   if (process.env.SONIC_REQUIRE_SLURM !== '1' && process.env.SONIC_SLURM_TIMEOUT_TEST !== '1') {
     t.skip('slow (60-95 s): set SONIC_SLURM_TIMEOUT_TEST=1 to run it');
     return;
