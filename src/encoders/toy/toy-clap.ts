@@ -3,15 +3,13 @@
 // label) pairs. Its L2-normalised audio embedding is what the audio projector consumes (CLAP's 1024-d role).
 import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
-import { sonicToyClasses } from '../../data/sonictoy/classes.js';
-import type { SonicToyDomain } from '../../data/sonictoy/toy-class.js';
 import type { AudioClip, AudioEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
 import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
-import { retrievalTop1, round4, uniqueIndex, zeroShotByDomain, type ZeroShotResult } from './quality.js';
+import { towerQuality } from './tower-quality.js';
 import { checkTextTowerConfig, textTowerForward, textTowerInput, textTowerSpecs, type TextTowerConfig } from './text-tower.js';
 import { loadClips } from './toy-media.js';
 import { allClassLabels, pairText, requireRows, splitRows, type ToyRow } from './toy-rows.js';
@@ -204,24 +202,14 @@ export interface ToyClapReport {
 }
 
 export async function evaluateToyClap(model: ToyClap, rows: readonly ToyRow[]): Promise<ToyClapReport> {
-  const val = splitRows(rows, 'val');
-  const test = splitRows(rows, 'test');
-  let top1 = NaN;
-  let candidates = 0;
-  if (val.length > 0) {
-    const { unique, index } = uniqueIndex(val.map((r) => r.caption));
-    candidates = unique.length;
-    top1 = retrievalTop1(await model.embedAudio(loadClips(val)), await model.embedText(unique), index);
-  }
-  let zs: ZeroShotResult = { accuracy: {}, chance: {}, count: {} };
-  if (test.length > 0) zs = await zeroShotByDomain(test, await model.embedAudio(loadClips(test)), (d) => sonicToyClasses(d as SonicToyDomain), (t) => model.embedText(t));
   const logScale = tf.tidy(() => model.logScale().dataSync()[0]!);
+  const q = await towerQuality(rows, (r) => model.embedAudio(loadClips(r)), (t) => model.embedText(t), logScale);
   return {
-    valAudioToTextTop1: round4(top1),
-    valCaptionCandidates: candidates,
-    zeroShotAccuracy: Object.fromEntries(Object.entries(zs.accuracy).map(([k, v]) => [k, round4(v)])),
-    zeroShotChance: Object.fromEntries(Object.entries(zs.chance).map(([k, v]) => [k, round4(v)])),
-    temperature: round4(Math.exp(-logScale)),
+    valAudioToTextTop1: q.valTop1,
+    valCaptionCandidates: q.valCaptionCandidates,
+    zeroShotAccuracy: q.zeroShotAccuracy,
+    zeroShotChance: q.zeroShotChance,
+    temperature: q.temperature,
   };
 }
 

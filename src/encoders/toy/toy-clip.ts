@@ -5,15 +5,13 @@
 // supplies the feature space for the toy world's FID.
 import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
-import { sonicToyClasses } from '../../data/sonictoy/classes.js';
-import type { SonicToyDomain } from '../../data/sonictoy/toy-class.js';
 import type { FeatureExtractor, ImageEncoder, RgbImage, TextEncoder } from '../interfaces.js';
 import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
 import { checkConvTowerConfig, convTowerFeatureDim, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
-import { retrievalTop1, round4, uniqueIndex, zeroShotByDomain, type ZeroShotResult } from './quality.js';
+import { towerQuality } from './tower-quality.js';
 import { checkTextTowerConfig, textTowerForward, textTowerInput, textTowerSpecs, type TextTowerConfig } from './text-tower.js';
 import { imageBatch, loadImages } from './toy-media.js';
 import { allClassLabels, pairText, requireRows, splitRows, type ToyRow } from './toy-rows.js';
@@ -238,24 +236,14 @@ export interface ToyClipReport {
 }
 
 export async function evaluateToyClip(model: ToyClip, rows: readonly ToyRow[]): Promise<ToyClipReport> {
-  const val = splitRows(rows, 'val');
-  const test = splitRows(rows, 'test');
-  let top1 = NaN;
-  let candidates = 0;
-  if (val.length > 0) {
-    const { unique, index } = uniqueIndex(val.map((r) => r.caption));
-    candidates = unique.length;
-    top1 = retrievalTop1(await model.embedImages(loadImages(val)), await model.embedText(unique), index);
-  }
-  let zs: ZeroShotResult = { accuracy: {}, chance: {}, count: {} };
-  if (test.length > 0) zs = await zeroShotByDomain(test, await model.embedImages(loadImages(test)), (d) => sonicToyClasses(d as SonicToyDomain), (t) => model.embedText(t));
   const logScale = tf.tidy(() => model.logScale().dataSync()[0]!);
+  const q = await towerQuality(rows, (r) => model.embedImages(loadImages(r)), (t) => model.embedText(t), logScale);
   return {
-    valImageToTextTop1: round4(top1),
-    valCaptionCandidates: candidates,
-    zeroShotAccuracy: Object.fromEntries(Object.entries(zs.accuracy).map(([k, v]) => [k, round4(v)])),
-    zeroShotChance: Object.fromEntries(Object.entries(zs.chance).map(([k, v]) => [k, round4(v)])),
-    temperature: round4(Math.exp(-logScale)),
+    valImageToTextTop1: q.valTop1,
+    valCaptionCandidates: q.valCaptionCandidates,
+    zeroShotAccuracy: q.zeroShotAccuracy,
+    zeroShotChance: q.zeroShotChance,
+    temperature: q.temperature,
   };
 }
 
