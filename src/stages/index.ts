@@ -20,8 +20,9 @@ import { paperTablesStage } from './method/paper-tables.js';
 import { worldReportStage } from './method/world-report.js';
 import { mergeDatasetsStage } from './method/merge-datasets.js';
 import { trainToySdStage } from './toy/train-toy-sd.js';
+import { trainToyVaeStage } from './toy/train-toy-vae.js';
 import { paperStages } from './paper/index.js';
 
-export const toyStages: StageDefinition[] = [sonictoySynthStage, trainToyClipStage, trainToyClapStage, trainToyWav2ClipStage, buildToyCaptionerStage, trainToySdStage, assembleBundleStage];
+export const toyStages: StageDefinition[] = [sonictoySynthStage, trainToyClipStage, trainToyClapStage, trainToyWav2ClipStage, buildToyCaptionerStage, trainToyVaeStage, trainToySdStage, assembleBundleStage];
 export const methodStages: StageDefinition[] = [mergeDatasetsStage, captionStage, embedStage, trainProjectorStage, trainAdapterStage, generateStage, editStage, evaluateStage, paperTablesStage, worldReportStage];
 export const stages: StageDefinition[] = [...ingestStages, ...toyStages, ...methodStages, ...paperStages];

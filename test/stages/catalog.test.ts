@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DEFAULT_STAGE_MODULES, loadCatalog } from '../../src/cli/stage-modules.js';
 
 const EXPECTED = [
-  'sonictoy-synth', 'train-toy-clip', 'train-toy-clap', 'train-toy-wav2clip', 'build-toy-captioner', 'train-toy-sd', 'assemble-bundle',
+  'sonictoy-synth', 'train-toy-clip', 'train-toy-clap', 'train-toy-wav2clip', 'build-toy-captioner', 'train-toy-vae', 'train-toy-sd', 'assemble-bundle',
   'merge-datasets', 'caption', 'embed', 'train-projector', 'train-adapter', 'generate', 'edit', 'evaluate', 'paper-tables', 'sonictoy-report',
   'ingest-landscape', 'ingest-greatest-hits', 'ingest-ravdess', 'ingest-fixtures',
 ];

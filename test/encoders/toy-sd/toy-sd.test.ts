@@ -26,13 +26,16 @@ import {
   encodeTextTokens,
   loadImageBatch,
   loadToySd,
+  readToyVaeDir,
   sampleToySd,
   saveToySd,
   toySdSampleGrid,
   toyUnetLoss,
+  toyVaeQuality,
   trainToySd,
   trainToyUnet,
   trainToyVae,
+  writeToyVaeDir,
   type ToySd,
 } from '../../../src/encoders/toy/toy-sd/index.js';
 
@@ -220,6 +223,28 @@ test('quality evidence: class prompts, the colour-centroid classifier beats chan
   assert.equal(grid.chance, 1 / 23);
   assert.ok(grid.realHeldOutAccuracy !== null && grid.realHeldOutAccuracy > 0.5);
   assert.ok(grid.reconstructedHeldOutAccuracy !== null && grid.reconstructedHeldOutAccuracy >= 0 && grid.reconstructedHeldOutAccuracy <= 1);
+});
+
+test('the VAE alone: diffusers directory round trip with the latent scale, and the reconstruction check', () => {
+  const out = join(dir, 'vae-alone');
+  writeToyVaeDir(out, model.vae, model.vaeParams, model.latentScale);
+  const loaded = readToyVaeDir(out);
+  assert.equal(loaded.latentScale, model.latentScale);
+  assert.deepEqual(loaded.vae.config, { ...model.vae.config, scalingFactor: model.latentScale });
+  const x = loadImageBatch(rows.slice(0, 2).map((r) => r.imagePath), 32);
+  const [a, b] = [model.vae, loaded.vae].map((v) => values(tf.tidy(() => v.decode(v.encode(x)))));
+  assert.deepEqual([...a!], [...b!]);
+  x.dispose();
+  const quality = toyVaeQuality(loaded.vae, rows, join(out, 'reconstructions.png'), { perClass: 1 });
+  loaded.params.dispose();
+  const sheet = readPng(quality.path);
+  assert.equal(sheet.height, 23 * 64 + 24 * 2); // one row per class (1 val image each), 2× tiles, 2-px gaps
+  assert.equal(sheet.width, 2 * 64 + 3 * 2); // real | reconstruction
+  assert.equal(quality.heldOutImages, 23);
+  assert.ok(quality.realAccuracy > 0.5, `real held-out accuracy ${quality.realAccuracy}`);
+  assert.ok(quality.reconstructedAccuracy >= 0 && quality.reconstructedAccuracy <= 1);
+  assert.throws(() => readToyVaeDir(join(dir, 'nowhere')), /nowhere\/config\.json: cannot read the VAE config \(ENOENT\); is this a saved toy-SD VAE directory\?/);
+  assert.throws(() => toyVaeQuality(model.vae, rows, join(out, 'x.png'), { heldOutSplit: 'holdout' }), /no rows in the held-out split 'holdout'/);
 });
 
 test('a missing split is a clear error', () => {

@@ -9,12 +9,13 @@ import { writeFileAtomicSync } from '../../../data/media/atomic-write.js';
 import type { UNetConfig } from '../../../sonic/unet/config.js';
 import { UNet2DCondition, isAdapterParam } from '../../../sonic/unet/unet2d-condition.js';
 import { createUNetParams, loadUNetWeights } from '../../../sonic/unet/weights.js';
-import { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
-import { createVaeParams, loadVaeWeights } from '../../../sonic/vae/weights.js';
-import { unetConfigFromDiffusers, unetConfigToDiffusers, vaeConfigFromDiffusers, vaeConfigToDiffusers } from './diffusers-config.js';
+import type { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
+import { unetConfigFromDiffusers, unetConfigToDiffusers } from './diffusers-config.js';
+import { VAE_WEIGHTS_FILE, readToyVaeDir, writeToyVaeDir, type ToyVaeOnDisk } from './vae-dir.js';
 
 export const TOY_SD_FILE = 'toy_sd.json';
-export const WEIGHTS_FILE = 'diffusion_pytorch_model.safetensors';
+/** The diffusers weights file name, the same for unet/ and vae/. */
+export const WEIGHTS_FILE = VAE_WEIGHTS_FILE;
 const KIND = 'sonictoy-toy-sd';
 
 export interface ToySdTextEncoderInfo {
@@ -64,19 +65,16 @@ function readJson(path: string, what: string): Record<string, unknown> {
 
 export function saveToySd(dir: string, model: ToySd): void {
   mkdirSync(join(dir, 'unet'), { recursive: true });
-  mkdirSync(join(dir, 'vae'), { recursive: true });
-  const vaeConfig = { ...model.vae.config, scalingFactor: model.latentScale };
   writeJson(join(dir, 'unet', 'config.json'), unetConfigToDiffusers(model.unet.config));
   saveTorchCheckpoint(model.unetParams, join(dir, 'unet', WEIGHTS_FILE), (n) => !isAdapterParam(n));
-  writeJson(join(dir, 'vae', 'config.json'), vaeConfigToDiffusers(vaeConfig));
-  saveTorchCheckpoint(model.vaeParams, join(dir, 'vae', WEIGHTS_FILE));
+  writeToyVaeDir(join(dir, 'vae'), model.vae, model.vaeParams, model.latentScale);
   const side = model.imageSize / model.vae.downsampleFactor;
   const info: ToySdJson = {
     kind: KIND,
     version: 1,
     latentScale: model.latentScale,
     imageSize: model.imageSize,
-    latentShape: [side, side, vaeConfig.latentChannels],
+    latentShape: [side, side, model.vae.config.latentChannels],
     textEncoder: model.textEncoder,
   };
   writeJson(join(dir, TOY_SD_FILE), info);
@@ -102,21 +100,18 @@ export function readToySdConfig(dir: string): { unet: UNetConfig; info: ToySdJso
 /** Loads a saved toy-SD: UNet base weights (strict, diffusers keys) plus freshly initialised adapters, and the VAE. */
 export function loadToySd(dir: string, options: LoadToySdOptions = {}): ToySd {
   const { unet: unetConfig, info } = readToySdConfig(dir);
-  const vaePath = join(dir, 'vae', 'config.json');
-  const vaeConfig = vaeConfigFromDiffusers(readJson(vaePath, 'VAE config'), vaePath);
   const unetParams = createUNetParams(unetConfig, { seed: options.seed ?? 0, trainable: options.trainable ?? isAdapterParam });
-  const vaeParams = createVaeParams(vaeConfig, { trainable: () => false });
+  let vae: ToyVaeOnDisk;
   try {
     loadUNetWeights(unetParams, join(dir, 'unet', WEIGHTS_FILE), 'base');
-    loadVaeWeights(vaeParams, join(dir, 'vae', WEIGHTS_FILE));
+    vae = readToyVaeDir(join(dir, 'vae'));
   } catch (e) {
     unetParams.dispose();
-    vaeParams.dispose();
     throw e;
   }
   return {
-    vae: new AutoencoderKL(vaeConfig, vaeParams),
-    vaeParams,
+    vae: vae.vae,
+    vaeParams: vae.params,
     unet: new UNet2DCondition(unetConfig, unetParams),
     unetParams,
     latentScale: info.latentScale,
