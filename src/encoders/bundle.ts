@@ -3,6 +3,11 @@
 // method template never names a world-specific model. `bundle.json` lives at the directory's root; a
 // relative `path` resolves against that directory, an absolute one points at files outside the workspace
 // (the paper's multi-GB checkpoints, which are hashed in place rather than copied).
+//
+// A bundle comes in two kinds with one schema: a full bundle names every role; an encoders-only bundle
+// (assemble-bundle / paper-bundle with `only: encoders`) omits the diffusion roles `vae`, `unet` and `image`,
+// so the stages that need only the frozen encoders (caption, embed, evaluate) need not wait for the
+// diffusion model. Code that needs the backbone reads those roles through diffusionRoles().
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -14,22 +19,39 @@ const modelRef = z.object({
 });
 export type ModelRef = z.infer<typeof modelRef>;
 
-export const bundleSchema = z.object({
-  kind: z.literal('sonicdiffusion-foundation-bundle'),
-  version: z.literal(1),
-  world: z.string().min(1), // 'sonictoy' | 'paper' | a user's own
-  audioEncoder: modelRef, // CLAP's role: embeddings the projector maps to tokens
-  textEncoder: modelRef, // SD's text encoder: per-token conditioning and pooled zero-shot embeddings
-  imageEncoder: modelRef, // CLIP ViT-L/14's role in IIS and AIC
-  aisImageEncoder: modelRef, // CLIP ViT-B/32's role in AIS
-  audioToImage: modelRef, // Wav2CLIP's role in AIS
-  captioner: modelRef, // BLIP-2's role
-  fidFeatures: modelRef, // Inception-v3's role; its name goes into every FID column header
-  vae: modelRef,
-  unet: modelRef,
-  image: z.object({ size: z.number().int().positive(), latentScale: z.number().positive() }),
-});
+const imageSpec = z.object({ size: z.number().int().positive(), latentScale: z.number().positive() });
+
+/** The roles loadEncoders serves: what an encoders-only bundle holds. */
+export const ENCODER_ROLE_NAMES = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures'] as const;
+/** The fields only a full bundle has: the diffusion backbone's roles and its image geometry. */
+export const DIFFUSION_FIELDS = ['vae', 'unet', 'image'] as const;
+
+export const bundleSchema = z
+  .object({
+    kind: z.literal('sonicdiffusion-foundation-bundle'),
+    version: z.literal(1),
+    world: z.string().min(1), // 'sonictoy' | 'paper' | a user's own
+    audioEncoder: modelRef, // CLAP's role: embeddings the projector maps to tokens
+    textEncoder: modelRef, // SD's text encoder: per-token conditioning and pooled zero-shot embeddings
+    imageEncoder: modelRef, // CLIP ViT-L/14's role in IIS and AIC
+    aisImageEncoder: modelRef, // CLIP ViT-B/32's role in AIS
+    audioToImage: modelRef, // Wav2CLIP's role in AIS
+    captioner: modelRef, // BLIP-2's role
+    fidFeatures: modelRef, // Inception-v3's role; its name goes into every FID column header
+    // Absent all three in an encoders-only bundle.
+    vae: modelRef.optional(),
+    unet: modelRef.optional(),
+    image: imageSpec.optional(),
+  })
+  .superRefine((b, ctx) => {
+    const present = DIFFUSION_FIELDS.filter((f) => b[f] !== undefined);
+    if (present.length > 0 && present.length < DIFFUSION_FIELDS.length) {
+      const missing = DIFFUSION_FIELDS.filter((f) => b[f] === undefined);
+      ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `${present.join(', ')} given without ${missing.join(', ')}: a full bundle has all of vae, unet and image, an encoders-only bundle none of them` });
+    }
+  });
 export type FoundationBundle = z.infer<typeof bundleSchema>;
+export type ImageSpec = z.infer<typeof imageSpec>;
 
 export const BUNDLE_FILE = 'bundle.json';
 
@@ -47,6 +69,32 @@ export function readBundle(dir: string): FoundationBundle & { dir: string } {
     throw new Error(`${file}: not a valid foundation bundle: ${issues}`);
   }
   return { ...parsed.data, dir };
+}
+
+export function isEncodersOnly(bundle: FoundationBundle): boolean {
+  return bundle.vae === undefined;
+}
+
+export interface DiffusionRoles {
+  vae: ModelRef;
+  unet: ModelRef;
+  image: ImageSpec;
+}
+
+/**
+ * The diffusion roles of a full bundle. An encoders-only bundle has none: `needs` says what wanted them
+ * (e.g. 'the diffusion backbone'), so the error tells which stage input to rewire.
+ */
+export function diffusionRoles(bundle: FoundationBundle & { dir: string }, needs = 'the diffusion backbone'): DiffusionRoles {
+  const { vae, unet, image } = bundle;
+  if (vae === undefined || unet === undefined || image === undefined) {
+    throw new Error(
+      `${join(bundle.dir, BUNDLE_FILE)}: ${needs} needs the vae, unet and image of a full foundation bundle, but this is an encoders-only bundle ` +
+        `(made with \`only: encoders\`: it names only ${ENCODER_ROLE_NAMES.join(', ')}); give this stage the world's full bundle ` +
+        `(\`\${{ stages.bundle.outputs.bundle }}\`) instead of the encoders bundle`,
+    );
+  }
+  return { vae, unet, image };
 }
 
 export function resolveModelPath(bundle: { dir: string }, ref: ModelRef): string {

@@ -1,9 +1,10 @@
 // Loads the frozen-model roles of a foundation bundle: each role's ModelRef names an `impl`, which is looked
 // up in a registry of loaders. The SonicToy stand-ins are registered here (loaded lazily, so a bundle that
 // uses none of them never loads tfjs); other families (e.g. ONNX checkpoints) add theirs with
-// registerEncoderLoader. The vae/unet roles are loaded by the method code, not here.
+// registerEncoderLoader. The vae/unet roles are loaded by the method code, not here, so a full bundle and an
+// encoders-only one load alike.
 import type { FoundationBundle, ModelRef } from './bundle.js';
-import { resolveModelPath } from './bundle.js';
+import { ENCODER_ROLE_NAMES, resolveModelPath } from './bundle.js';
 import { registerOnnxEncoderLoaders } from './onnx/encoder-loaders.js';
 import type { AudioEncoder, AudioToImageSpaceEncoder, Captioner, FeatureExtractor, ImageEncoder, TextEncoder } from './interfaces.js';
 
@@ -22,7 +23,7 @@ export interface Encoders {
 export type EncoderRole = Exclude<keyof Encoders, 'dispose'>;
 export type AnyEncoder = Encoders[EncoderRole];
 
-export const ENCODER_ROLES: readonly EncoderRole[] = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures'];
+export const ENCODER_ROLES: readonly EncoderRole[] = ENCODER_ROLE_NAMES;
 
 export interface LoaderContext {
   role: EncoderRole;

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleBundleStage } from '../../src/stages/toy/assemble-bundle.js';
-import { readBundle } from '../../src/encoders/bundle.js';
+import { diffusionRoles, isEncodersOnly, readBundle } from '../../src/encoders/bundle.js';
+import { loadBackbone } from '../../src/stages/common/diffusion-models.js';
 
 function ctxFor(dir: string, inputs: Record<string, string>, params: unknown) {
   const out = join(dir, 'out', 'bundle');
@@ -31,8 +32,52 @@ test('assemble-bundle copies the toy model directories and writes a valid bundle
     const b = readBundle(ctx.outputs.bundle);
     assert.equal(b.world, 'sonictoy');
     assert.deepEqual([b.textEncoder.impl, b.textEncoder.path], ['toy-clip-text', 'clip']);
-    assert.deepEqual([b.unet.impl, b.unet.path], ['toy-unet', 'sd/unet']);
+    assert.deepEqual([b.unet?.impl, b.unet?.path], ['toy-unet', 'sd/unet']);
+    assert.deepEqual(b.image, { size: 32, latentScale: 1 });
+    assert.equal(isEncodersOnly(b), false);
     assert.deepEqual([b.fidFeatures.impl, b.fidFeatures.path], ['toy-clip-image-features', 'clip']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('assemble-bundle with `only: encoders` needs no sd input and writes an encoders-only bundle; the backbone refuses it clearly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  try {
+    const inputs: Record<string, string> = {};
+    for (const n of ['clip', 'clap', 'wav2clip', 'captioner']) {
+      inputs[n] = join(dir, n);
+      mkdirSync(inputs[n]!);
+      writeFileSync(join(inputs[n]!, 'config.json'), '{}');
+    }
+    const ctx = ctxFor(dir, inputs, { only: 'encoders' });
+    await assembleBundleStage.run(ctx);
+    assert.deepEqual(readdirSync(ctx.outputs.bundle).sort(), ['bundle.json', 'captioner', 'clap', 'clip', 'wav2clip']);
+    const raw = JSON.parse(readFileSync(join(ctx.outputs.bundle, 'bundle.json'), 'utf8'));
+    assert.deepEqual(['vae', 'unet', 'image'].filter((k) => k in raw), []);
+    const b = readBundle(ctx.outputs.bundle);
+    assert.equal(isEncodersOnly(b), true);
+    assert.deepEqual([b.audioEncoder.impl, b.audioEncoder.path], ['toy-clap-audio', 'clap']);
+    assert.match(ctx.logs.join('\n'), /encoders-only bundle for world 'sonictoy'/);
+    const clear = /bundle[/\\]bundle\.json: the diffusion backbone needs the vae, unet and image of a full foundation bundle, but this is an encoders-only bundle \(made with `only: encoders`[^)]*\); give this stage the world's full bundle \(`\$\{\{ stages\.bundle\.outputs\.bundle \}\}`\)/;
+    assert.throws(() => diffusionRoles(b), clear);
+    await assert.rejects(loadBackbone(b), clear);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('assemble-bundle: `only: encoders` with a vae or unet binding, or a bundle.json with only part of vae/unet/image, is a clear error', async () => {
+  const parsed = assembleBundleStage.params.safeParse({ only: 'encoders', roles: { unet: { impl: 'toy-unet', from: 'sd' } } });
+  assert.equal(parsed.success, false);
+  assert.match(JSON.stringify(parsed.error?.issues), /`only: encoders` makes a bundle without unet; drop roles.unet/);
+  assert.equal(assembleBundleStage.params.safeParse({ only: 'all' }).success, false);
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  try {
+    const ref = { impl: 'x', path: 'p' };
+    const roles = Object.fromEntries(['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures'].map((r) => [r, ref]));
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: 'w', ...roles, vae: ref }));
+    assert.throws(() => readBundle(dir), /bundle\.json: not a valid foundation bundle: unet: vae given without unet, image: a full bundle has all of vae, unet and image, an encoders-only bundle none of them/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

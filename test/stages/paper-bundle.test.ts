@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paperBundleStage } from '../../src/stages/paper/paper-bundle.js';
-import { readBundle } from '../../src/encoders/bundle.js';
+import { isEncodersOnly, readBundle } from '../../src/encoders/bundle.js';
 import { loadEncoders } from '../../src/encoders/load-encoders.js';
 import { decodeLatents, encodeImages, loadBackbone } from '../../src/stages/common/diffusion-models.js';
 import { selectBackend } from '../../src/compute/backend.js';
@@ -47,9 +47,9 @@ test('paper-bundle binds every role from the registry; the bundle loads its enco
     assert.equal(b.world, 'paper');
     assert.equal(b.audioEncoder.impl, 'onnx-ms-clap-2022');
     assert.deepEqual(b.audioEncoder.options.expectDims, { D: 12 });
-    assert.equal(b.unet.impl, 'diffusers-unet');
-    assert.equal(b.unet.path, join(root, 'test', 'fixtures', 'paper-models', 'upstream', 'stable-diffusion-v1-4', 'unet'));
-    assert.equal(b.vae.impl, 'onnx-sd-vae');
+    assert.equal(b.unet?.impl, 'diffusers-unet');
+    assert.equal(b.unet?.path, join(root, 'test', 'fixtures', 'paper-models', 'upstream', 'stable-diffusion-v1-4', 'unet'));
+    assert.equal(b.vae?.impl, 'onnx-sd-vae');
 
     const enc = await loadEncoders(b);
     try {
@@ -78,6 +78,33 @@ test('paper-bundle binds every role from the registry; the bundle loads its enco
     } finally {
       backbone.dispose();
     }
+  } finally {
+    if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('paper-bundle with `only: encoders` needs no SD files among its models; the bundle loads its encoders and refuses the backbone clearly', async () => {
+  const root = fixtureRoot();
+  const env = process.env.SONIC_MODELS_DIR;
+  delete process.env.SONIC_MODELS_DIR;
+  try {
+    const models = filesUnder(join(root, 'test', 'fixtures', 'paper-models')).filter((f) => !/sd-v1-4-vae|stable-diffusion-v1-4/.test(f));
+    await assert.rejects(paperBundleStage.run(ctxFor(root, models)), /role vae: .* not among the stage's `models` inputs/);
+    const ctx = ctxFor(root, models, { only: 'encoders' });
+    await paperBundleStage.run(ctx);
+    const b = readBundle(ctx.outputs.bundle);
+    assert.equal(isEncodersOnly(b), true);
+    assert.deepEqual([b.vae, b.unet, b.image], [undefined, undefined, undefined]);
+    assert.equal(b.fidFeatures.impl, 'onnx-inception-v3');
+    const enc = await loadEncoders(b);
+    try {
+      assert.equal(enc.audioEncoder.dim, 12);
+    } finally {
+      enc.dispose();
+    }
+    await assert.rejects(loadBackbone(b), /bundle\.json: the diffusion backbone needs the vae, unet and image of a full foundation bundle, but this is an encoders-only bundle/);
+    assert.equal(paperBundleStage.params.safeParse({ only: 'encoders', roles: { vae: { model: 'sd-v1-4-vae' } } }).success, false);
   } finally {
     if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
     rmSync(root, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsFile } from '../../compute/safetensors.js';
 import type { ParamStore } from '../../compute/param-store.js';
-import { resolveModelPath } from '../../encoders/bundle.js';
+import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
 import { unetConfigFromDiffusers } from '../../encoders/toy/toy-sd/diffusers-config.js';
 import { createUNetParams, isAdapterParam, loadUNetWeights, UNet2DCondition } from '../../sonic/unet/index.js';
@@ -32,16 +32,17 @@ export interface DiffusionBackbone {
 }
 
 export async function loadBackbone(bundle: OpenBundle, options: { seed?: number; trainableAdapters?: boolean } = {}): Promise<DiffusionBackbone> {
-  if (!(UNET_IMPLS as readonly string[]).includes(bundle.unet.impl)) {
-    throw new Error(`${bundle.dir}/bundle.json: unet impl '${bundle.unet.impl}' is not known (known: ${UNET_IMPLS.join(', ')})`);
+  const { vae, unet, image } = diffusionRoles(bundle);
+  if (!(UNET_IMPLS as readonly string[]).includes(unet.impl)) {
+    throw new Error(`${bundle.dir}/bundle.json: unet impl '${unet.impl}' is not known (known: ${UNET_IMPLS.join(', ')})`);
   }
-  const unetDir = resolveModelPath(bundle, bundle.unet);
+  const unetDir = resolveModelPath(bundle, unet);
   const unetConfig = unetConfigFromDiffusers(readDiffusersConfig(unetDir, 'UNet'), join(unetDir, 'config.json'));
   const trainable = options.trainableAdapters ?? false;
-  const codec = await loadLatentCodec(bundle.vae, resolveModelPath(bundle, bundle.vae)).catch((e: Error) => {
-    throw new Error(`${bundle.dir}/bundle.json: vae (impl '${bundle.vae.impl}', path '${bundle.vae.path}'): ${e.message}`);
+  const codec = await loadLatentCodec(vae, resolveModelPath(bundle, vae)).catch((e: Error) => {
+    throw new Error(`${bundle.dir}/bundle.json: vae (impl '${vae.impl}', path '${vae.path}'): ${e.message}`);
   });
-  const imageSize = bundle.image.size;
+  const imageSize = image.size;
   if (imageSize % codec.downsampleFactor !== 0) {
     codec.dispose();
     throw new Error(`${bundle.dir}/bundle.json: image.size ${imageSize} is not a multiple of the VAE's downsampling factor ${codec.downsampleFactor}`);

@@ -4,11 +4,14 @@
 // modelsDir), and bundle.json records those absolute directories in place: multi-GB checkpoints are never
 // copied. The stage's `models` input must list those files (the pipeline does, from its models_dir var), so
 // they are part of the fingerprint and a missing one is reported when the pipeline loads.
+// With `only: encoders` it binds the encoder roles alone (no vae, unet, image): an encoders-only bundle,
+// whose `models` need not include the SD weights.
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 
 export const BUNDLE_ROLES = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures', 'vae', 'unet'] as const;
 type Role = (typeof BUNDLE_ROLES)[number];
+const DIFFUSION_ROLES: readonly Role[] = ['vae', 'unet'];
 
 const roleBinding = z.strictObject({
   /** Registry entry name. */
@@ -40,6 +43,13 @@ const params = z.strictObject({
   image: z.strictObject({ size: z.number().int().positive(), latentScale: z.number().positive() }).default({ size: 512, latentScale: 0.18215 }),
   /** Per-role overrides of PAPER_ROLES (a whole binding per role given). */
   roles: z.strictObject(Object.fromEntries(BUNDLE_ROLES.map((r) => [r, roleBinding.optional()])) as Record<Role, z.ZodOptional<typeof roleBinding>>).default({}),
+  /** `encoders`: an encoders-only bundle (every role but vae and unet, no image); default: every role. */
+  only: z.enum(['encoders']).optional(),
+}).superRefine((p, ctx) => {
+  if (p.only !== 'encoders') return;
+  for (const r of DIFFUSION_ROLES) {
+    if (p.roles[r] !== undefined) ctx.addIssue({ code: 'custom', path: ['roles', r], message: `\`only: encoders\` makes a bundle without ${r}; drop roles.${r} or \`only\`` });
+  }
 });
 
 export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
@@ -66,7 +76,8 @@ export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
     };
     const refs: Record<string, unknown> = {};
     const problems: string[] = [];
-    for (const role of BUNDLE_ROLES) {
+    const roles = ctx.params.only === 'encoders' ? BUNDLE_ROLES.filter((r) => !DIFFUSION_ROLES.includes(r)) : BUNDLE_ROLES;
+    for (const role of roles) {
       const b = roleBinding.parse(ctx.params.roles[role] ?? PAPER_ROLES[role]);
       let resolved;
       try {
@@ -90,8 +101,10 @@ export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
     if (problems.length) throw new Error(`paper-bundle (registry ${registry.file}):\n${problems.join('\n')}\nSee docs/reproduce-paper.md, Pretrained weights.`);
     const out = ctx.outputs.bundle!;
     mkdirSync(out, { recursive: true });
-    const bundle = bundleSchema.parse({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: ctx.params.world, ...refs, image: ctx.params.image });
+    const image = ctx.params.only === 'encoders' ? {} : { image: ctx.params.image };
+    const bundle = bundleSchema.parse({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: ctx.params.world, ...refs, ...image });
     writeJson(join(out, BUNDLE_FILE), bundle);
-    ctx.log(`bundle for world '${bundle.world}': ${BUNDLE_ROLES.map((r) => `${r}=${bundle[r].impl} ${bundle[r].path}`).join('; ')}`);
+    const kind = ctx.params.only === 'encoders' ? 'encoders-only bundle' : 'bundle';
+    ctx.log(`${kind} for world '${bundle.world}': ${roles.map((r) => `${r}=${bundle[r]!.impl} ${bundle[r]!.path}`).join('; ')}`);
   },
 };

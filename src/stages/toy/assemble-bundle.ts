@@ -2,11 +2,14 @@
 // inputs. A role names one of the stage's inputs (`from`, optionally a sub-`path` inside it), which is
 // copied into the bundle; or a model of the registry (`model`, resolved through the `registry` input,
 // experiments/models.yaml; optional sub-`path`), kept in place; or an absolute `path`.
+// With `only: encoders` it writes an encoders-only bundle: every role but vae and unet, no image, so the
+// `sd` input is not needed (the method's caption/embed/evaluate stages then need not wait for toy-SD).
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 
 const roleNames = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures', 'vae', 'unet'] as const;
 const inputNames = ['clip', 'clap', 'wav2clip', 'captioner', 'sd'] as const;
+const diffusionRoles: readonly (typeof roleNames)[number][] = ['vae', 'unet'];
 
 const roleRef = z
   .strictObject({
@@ -40,6 +43,13 @@ const params = z.strictObject({
   /** Directory the registry's relative paths resolve against (default: the registry file's grandparent, the repository root). */
   registryRoot: z.string().min(1).optional(),
   roles: z.strictObject(Object.fromEntries(roleNames.map((r) => [r, roleRef.optional()])) as Record<(typeof roleNames)[number], z.ZodOptional<typeof roleRef>>).default({}),
+  /** `encoders`: an encoders-only bundle (every role but vae and unet, no image); default: every role. */
+  only: z.enum(['encoders']).optional(),
+}).superRefine((p, ctx) => {
+  if (p.only !== 'encoders') return;
+  for (const r of diffusionRoles) {
+    if (p.roles[r] !== undefined) ctx.addIssue({ code: 'custom', path: ['roles', r], message: `\`only: encoders\` makes a bundle without ${r}; drop roles.${r} or \`only\`` });
+  }
 });
 
 export const assembleBundleStage: StageDefinition<z.infer<typeof params>> = {
@@ -62,7 +72,8 @@ export const assembleBundleStage: StageDefinition<z.infer<typeof params>> = {
     const copied = new Set<string>();
     let registry: import('../../encoders/onnx/model-registry.js').ModelRegistry | null = null;
     const refs: Record<string, unknown> = {};
-    for (const role of roleNames) {
+    const roles = ctx.params.only === 'encoders' ? roleNames.filter((r) => !diffusionRoles.includes(r)) : roleNames;
+    for (const role of roles) {
       const given = ctx.params.roles[role];
       const ref = given ?? roleRef.parse(SONICTOY_ROLES[role]);
       if (ref.from) {
@@ -93,8 +104,10 @@ export const assembleBundleStage: StageDefinition<z.infer<typeof params>> = {
         refs[role] = { impl: ref.impl, path: ref.path, options: ref.options };
       }
     }
-    const bundle = bundleSchema.parse({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: ctx.params.world, ...refs, image: ctx.params.image });
+    const image = ctx.params.only === 'encoders' ? {} : { image: ctx.params.image };
+    const bundle = bundleSchema.parse({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: ctx.params.world, ...refs, ...image });
     writeJson(join(out, BUNDLE_FILE), bundle);
-    ctx.log(`bundle for world '${bundle.world}': ${roleNames.map((r) => `${r}=${(refs[r] as { impl: string }).impl}`).join(', ')}`);
+    const kind = ctx.params.only === 'encoders' ? 'encoders-only bundle' : 'bundle';
+    ctx.log(`${kind} for world '${bundle.world}': ${roles.map((r) => `${r}=${(refs[r] as { impl: string }).impl}`).join(', ')}`);
   },
 };

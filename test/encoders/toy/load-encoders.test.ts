@@ -82,6 +82,25 @@ test('loadEncoders dispatches every role of a SonicToy bundle to its toy loader'
   }
 });
 
+test('loadEncoders loads an encoders-only bundle (no vae, unet or image) the same way', async () => {
+  writeBundle(bundleDir, { vae: undefined, unet: undefined, image: undefined });
+  try {
+    const b = readBundle(bundleDir);
+    assert.equal(b.vae, undefined);
+    const enc = await loadEncoders(b);
+    try {
+      assert.equal(enc.audioEncoder.name, 'toy-clap-audio');
+      assert.equal(enc.fidFeatures.name, 'toy-clip-image-features');
+      const clips = loadClips(world.rows.slice(0, 1));
+      assert.equal((await enc.audioEncoder.embedAudio(clips))[0]!.length, enc.audioEncoder.dim);
+    } finally {
+      enc.dispose();
+    }
+  } finally {
+    writeBundle(bundleDir);
+  }
+});
+
 test('the retrieval captioner reports class-matching captions and round-trips through save/load', async () => {
   const captioner = await RetrievalCaptioner.load(join(bundleDir, 'captioner'));
   try {
