@@ -27,10 +27,12 @@ function fixtureRoot(): string {
   return root;
 }
 
-function ctxFor(root: string, models: string[], params: unknown = {}) {
+function ctxFor(root: string, models: string[], params: unknown = {}, extra: { encoders?: string; out?: string } = {}) {
+  const inputs: Record<string, string | string[]> = { registry: join(root, 'experiments', 'models.fixture.yaml'), models };
+  if (extra.encoders) inputs.encoders = extra.encoders;
   return {
-    stageId: 'bundle', params: paperBundleStage.params.parse(params), inputs: { registry: join(root, 'experiments', 'models.fixture.yaml'), models },
-    outputs: { bundle: join(root, 'out', 'bundle') }, workDir: join(root, 'work'), gpus: [], signal: new AbortController().signal,
+    stageId: 'bundle', params: paperBundleStage.params.parse(params), inputs,
+    outputs: { bundle: join(root, 'out', extra.out ?? 'bundle') }, workDir: join(root, 'work'), gpus: [], signal: new AbortController().signal,
     logs: [] as string[], log(m: string) { this.logs.push(m); }, progress() {}, metric() {},
   };
 }
@@ -84,7 +86,7 @@ test('paper-bundle binds every role from the registry; the bundle loads its enco
   }
 });
 
-test('paper-bundle with `only: encoders` needs no SD files among its models; the bundle loads its encoders and refuses the backbone clearly', async () => {
+test('paper-bundle with `only: encoders` needs no SD files among its models; the bundle loads its encoders and refuses the backbone clearly; a full bundle builds on it', async () => {
   const root = fixtureRoot();
   const env = process.env.SONIC_MODELS_DIR;
   delete process.env.SONIC_MODELS_DIR;
@@ -105,6 +107,20 @@ test('paper-bundle with `only: encoders` needs no SD files among its models; the
     }
     await assert.rejects(loadBackbone(b), /bundle\.json: the diffusion backbone needs the vae, unet and image of a full foundation bundle, but this is an encoders-only bundle/);
     assert.equal(paperBundleStage.params.safeParse({ only: 'encoders', roles: { vae: { model: 'sd-v1-4-vae' } } }).success, false);
+
+    // The full bundle from the encoders one: its `models` list only the SD files; the encoder roles are copied.
+    const sdFiles = filesUnder(join(root, 'test', 'fixtures', 'paper-models')).filter((f) => !models.includes(f));
+    const full = ctxFor(root, sdFiles, { image: { size: 32, latentScale: 0.18215 } }, { encoders: ctx.outputs.bundle, out: 'full' });
+    await paperBundleStage.run(full);
+    const fb = readBundle(full.outputs.bundle);
+    assert.equal(isEncodersOnly(fb), false);
+    for (const r of ['audioEncoder', 'captioner', 'fidFeatures'] as const) assert.deepEqual(fb[r], b[r]);
+    assert.equal(fb.vae?.impl, 'onnx-sd-vae');
+    await selectBackend({});
+    const backbone = await loadBackbone(fb);
+    backbone.dispose();
+    await assert.rejects(paperBundleStage.run(ctxFor(root, sdFiles, { roles: { captioner: { model: 'captioner-vit-gpt2' } } }, { encoders: ctx.outputs.bundle, out: 'x' })), /roles\.captioner given, but the encoder roles come from the `encoders` input/);
+    await assert.rejects(paperBundleStage.run(ctxFor(root, sdFiles, { world: 'other' }, { encoders: ctx.outputs.bundle, out: 'x' })), /is for world 'paper', this bundle for 'other'/);
   } finally {
     if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
     rmSync(root, { recursive: true, force: true });

@@ -5,7 +5,9 @@
 // copied. The stage's `models` input must list those files (the pipeline does, from its models_dir var), so
 // they are part of the fingerprint and a missing one is reported when the pipeline loads.
 // With `only: encoders` it binds the encoder roles alone (no vae, unet, image): an encoders-only bundle,
-// whose `models` need not include the SD weights.
+// whose `models` need not include the SD weights. Given such a bundle as its `encoders` input, it takes the
+// encoder roles from there as they are and binds only vae and unet, so its `models` list just the SD files
+// and the full bundle cannot disagree with the encoders one.
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 
@@ -60,24 +62,35 @@ export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
   inputs: {
     registry: { description: 'the model registry (experiments/models.yaml or a variant; docs/reproduce-paper.md#pretrained-weights)' },
     models: { description: 'a model file of the registry (where it goes and how to produce it: docs/reproduce-paper.md#pretrained-weights)', list: true },
+    encoders: { description: 'an encoders-only bundle (paper-bundle with `only: encoders`) whose encoder roles this bundle takes as they are; then only vae and unet are bound here', optional: true },
   },
   outputs: { bundle: { description: 'foundation bundle directory (bundle.json only; models stay in place)' } },
   async run(ctx) {
     const { mkdirSync, realpathSync } = await import('node:fs');
     const { join, sep } = await import('node:path');
     const { loadModelRegistry, resolveModel } = await import('../../encoders/onnx/model-registry.js');
-    const { bundleSchema, BUNDLE_FILE } = await import('../../encoders/bundle.js');
+    const { bundleSchema, BUNDLE_FILE, ENCODER_ROLE_NAMES, readBundle, resolveModelPath } = await import('../../encoders/bundle.js');
     const { writeJson } = await import('../common/json-file.js');
+    const refs: Record<string, unknown> = {};
+    const encodersDir = ctx.inputs.encoders;
+    if (typeof encodersDir === 'string') {
+      if (ctx.params.only === 'encoders') throw new Error('paper-bundle: `only: encoders` with an `encoders` input would copy that bundle; drop one of them');
+      const given = ENCODER_ROLE_NAMES.filter((r) => ctx.params.roles[r] !== undefined);
+      if (given.length) throw new Error(`paper-bundle: roles.${given.join(', roles.')} given, but the encoder roles come from the \`encoders\` input; set them on the stage that makes it`);
+      const enc = readBundle(encodersDir);
+      if (enc.world !== ctx.params.world) throw new Error(`paper-bundle: the \`encoders\` input (${join(encodersDir, BUNDLE_FILE)}) is for world '${enc.world}', this bundle for '${ctx.params.world}'`);
+      for (const r of ENCODER_ROLE_NAMES) refs[r] = { ...enc[r], path: resolveModelPath(enc, enc[r]) };
+    }
     const registry = loadModelRegistry(ctx.inputs.registry as string);
     const declared = ([] as string[]).concat(ctx.inputs.models ?? []).map((p) => realpathSync(p));
     const covered = (file: string) => {
       const real = realpathSync(file);
       return declared.some((d) => real === d || real.startsWith(d + sep));
     };
-    const refs: Record<string, unknown> = {};
     const problems: string[] = [];
     const roles = ctx.params.only === 'encoders' ? BUNDLE_ROLES.filter((r) => !DIFFUSION_ROLES.includes(r)) : BUNDLE_ROLES;
     for (const role of roles) {
+      if (refs[role] !== undefined) continue; // from the encoders input
       const b = roleBinding.parse(ctx.params.roles[role] ?? PAPER_ROLES[role]);
       let resolved;
       try {
