@@ -55,8 +55,8 @@ export interface ToyUnetOptions {
 
 export const TOY_UNET_DEFAULTS: Readonly<ToyUnetOptions> = Object.freeze({
   unet: {},
-  steps: 400,
-  batch: 32,
+  steps: 1200,
+  batch: 16,
   lr: 2e-3,
   warmupSteps: 50,
   textDropout: 0.1,
