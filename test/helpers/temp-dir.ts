@@ -10,6 +10,15 @@ const made = new Set<string>();
 // Registering per directory would not do: an `after` called from inside a `before` hook runs as soon as that
 // hook returns, which would delete a workspace before the tests that use it.
 after(removeTempDirs);
+// The file's own `after` hooks run later than this one (hooks run in registration order) and may stop child
+// processes that were still writing into a temp dir; sweep once more when the process exits.
+process.once('exit', () => {
+  try {
+    removeTempDirs();
+  } catch (err) {
+    process.stderr.write(`temp-dir: could not remove a test temp dir at exit: ${(err as Error).message}\n`);
+  }
+});
 
 /** mkdtemp `<base>/<prefix>XXXXXX` (base defaults to os.tmpdir()); removed after the calling test file ends. */
 export function tempDir(prefix: string, base: string = tmpdir()): string {
@@ -18,15 +27,15 @@ export function tempDir(prefix: string, base: string = tmpdir()): string {
   return dir;
 }
 
-/** Removes one directory from tempDir now (a test that wants it gone before the file ends). */
+/** Removes a directory from tempDir now (a test that wants it gone before the file ends). */
 export function removeTempDir(dir: string): void {
   removeTree(dir);
   made.delete(dir);
 }
 
-/** Removes every directory tempDir has made in this process. */
+/** Removes every directory tempDir has made in this process and not removed yet (idempotent). */
 export function removeTempDirs(): void {
-  for (const dir of [...made]) removeTempDir(dir);
+  for (const dir of made) removeTree(dir);
 }
 
 function removeTree(dir: string): void {
