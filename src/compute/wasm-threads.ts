@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,8 @@ function install(): void {
   if (installed) return;
   installed = true;
   const dir = mkdtempSync(join(tmpdir(), 'sonic-wasm-threads-'));
+  // Emscripten may start further workers at any time, so the scripts stay until the process ends.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   let counter = 0;
   const OriginalBlob = globalThis.Blob;
   class RememberingBlob extends OriginalBlob {

@@ -1,8 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { tf, useBackend, assertClose, repoPath } from './tf-test-utils.js';
 import { SafetensorsFile } from '../../src/compute/safetensors.js';
 import { AdamW } from '../../src/compute/adamw.js';
@@ -56,7 +55,7 @@ test('AdamW.step with gradients keyed by variable gives the same result as apply
 });
 
 test('AdamW state saved after step 1 and loaded into a fresh optimizer continues identically', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'adamw-'));
+  const dir = tempDir('adamw-');
   const a = makeOptimizer();
   a.opt.applyGradients({ [a.p0.name]: t('p0.grad.1'), [a.p1.name]: t('p1.grad.1') });
   a.opt.saveState(join(dir, 'opt.safetensors'));
@@ -71,7 +70,7 @@ test('AdamW state saved after step 1 and loaded into a fresh optimizer continues
 });
 
 test('AdamW loadState lists every mismatch', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'adamw-'));
+  const dir = tempDir('adamw-');
   const a = makeOptimizer();
   a.opt.saveState(join(dir, 'opt.safetensors'));
   const other = new AdamW([{ name: 'p0', variable: tf.variable(tf.zeros([2, 2])) }, { name: 'q', variable: tf.variable(tf.zeros([5])) }]);

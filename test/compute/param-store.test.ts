@@ -1,8 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { tf, useBackend, assertClose, repoPath } from './tf-test-utils.js';
 import { SafetensorsFile } from '../../src/compute/safetensors.js';
 import { ParamStore, loadTorchCheckpoint, saveTorchCheckpoint, CheckpointMismatchError } from '../../src/compute/param-store.js';
@@ -53,7 +52,7 @@ test('a torch state dict loads into the store (prefix stripped) and reproduces t
 });
 
 test('saveTorchCheckpoint writes torch layouts: saved tensors equal the original torch state dict', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'params-'));
+  const dir = tempDir('params-');
   const store = tinyStore();
   loadTorchCheckpoint(store, CKPT(), { prefix: 'model.', strict: true });
   saveTorchCheckpoint(store, join(dir, 'out.safetensors'), undefined, { prefix: 'model.' });

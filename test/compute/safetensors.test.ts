@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { SafetensorsFile, SafetensorsError, writeSafetensors } from '../../src/compute/safetensors.js';
 
 test('safetensors round-trips float32 tensors', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'st-'));
+  const dir = tempDir('st-');
   const p = join(dir, 'a.safetensors');
   writeSafetensors(p, { w: { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }, b: { shape: [1], data: Float32Array.from([-0.5]) } }, { format: 'pt' });
   const f = new SafetensorsFile(p);
@@ -19,7 +19,7 @@ test('safetensors round-trips float32 tensors', () => {
 });
 
 test('safetensors decodes f16 and bf16', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'st-'));
+  const dir = tempDir('st-');
   const p = join(dir, 'h.safetensors');
   const header = JSON.stringify({ h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] }, b: { dtype: 'BF16', shape: [2], data_offsets: [6, 10] } });
   const hb = Buffer.from(header);
@@ -42,7 +42,7 @@ test('safetensors decodes f16 and bf16', () => {
 });
 
 test('a truncated safetensors file is a clear error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'st-'));
+  const dir = tempDir('st-');
   const p = join(dir, 'bad.safetensors');
   writeFileSync(p, Buffer.from([1, 2, 3]));
   assert.throws(() => new SafetensorsFile(p), (e: unknown) => e instanceof SafetensorsError && /too short/.test((e as Error).message));

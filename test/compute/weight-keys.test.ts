@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { SafetensorsFile, writeSafetensors } from '../../src/compute/safetensors.js';
 import { composeKeyMaps, describeCheckpoint, diffKeys, isAdapterKey, keysMatching, pthToSafetensorsCommand, renameKeys, stripPrefix } from '../../src/compute/weight-keys.js';
 
 function fakeCheckpoint(): SafetensorsFile {
-  const path = join(mkdtempSync(join(tmpdir(), 'keys-')), 'ckpt.safetensors');
+  const path = join(tempDir('keys-'), 'ckpt.safetensors');
   const t = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) });
   writeSafetensors(path, {
     'mid_block.attentions.0.transformer_blocks.0.attn_adapter.to_q.weight': t([4, 4]),

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { PNG } from 'pngjs';
 import { decodePng, encodePng, PngError, readPng, writePng } from '../../src/data/media/png.js';
 import { toFloatImage } from '../../src/data/media/image.js';
@@ -19,7 +19,7 @@ test('PNG round trip of a Uint8 RGB image is exact', () => {
 });
 
 test('PNG round trip of a Float32 image is within half a step; writes are atomic', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'png-'));
+  const dir = tempDir('png-');
   const data = Float32Array.from({ length: 4 * 3 * 3 }, (_, i) => (i % 11) / 10);
   data[0] = -0.5; // clamps to 0
   data[1] = 1.7; // clamps to 1
@@ -38,7 +38,7 @@ test('reading an RGBA PNG drops alpha', () => {
 });
 
 test('PNG errors name the file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'png-'));
+  const dir = tempDir('png-');
   const p = join(dir, 'junk.png');
   writeFileSync(p, 'not a png');
   assert.throws(() => readPng(p), (e: unknown) => e instanceof PngError && /junk\.png: not a readable PNG file/.test(e.message));

@@ -2,9 +2,8 @@
 // features (mean log-mel per band; a 4×4×4 colour histogram) beats chance by a wide margin on the test split.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { generateSonicToy, readManifest, sonicToyClasses, SONICTOY_DOMAINS, type ResolvedManifestRow } from '../../src/data/sonictoy/index.js';
 import { logMelSpectrogram } from '../../src/data/media/mel.js';
 import { readWav } from '../../src/data/media/wav.js';
@@ -55,7 +54,7 @@ function nearestCentroidAccuracy(rows: ResolvedManifestRow[], feature: (r: Resol
 }
 
 test('nearest-centroid classifiers on audio and image features beat chance by > 2× in every domain', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'toy-learn-'));
+  const dir = tempDir('toy-learn-');
   const { manifestPath } = await generateSonicToy({ outDir: dir, seed: 3, perClass: { train: 12, val: 0, test: 6 }, clipSeconds: 1 });
   const rows = readManifest(manifestPath);
   const report: string[] = [];

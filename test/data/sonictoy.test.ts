@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   generateSonicToy, readManifest, renderSonicToySample, sampleSeed, sonicToyClasses, ManifestError, SonicToyError,
   MANIFEST_COLUMNS, SONICTOY_DOMAINS, type SonicToyDomain,
@@ -27,9 +27,9 @@ test('class lists mirror the paper datasets', () => {
 });
 
 test('generation is deterministic: same seed gives identical bytes, another seed differs', async () => {
-  const a = mkdtempSync(join(tmpdir(), 'toy-a-'));
-  const b = mkdtempSync(join(tmpdir(), 'toy-b-'));
-  const c = mkdtempSync(join(tmpdir(), 'toy-c-'));
+  const a = tempDir('toy-a-');
+  const b = tempDir('toy-b-');
+  const c = tempDir('toy-c-');
   await generateSonicToy({ outDir: a, seed: 5, ...tiny });
   await generateSonicToy({ outDir: b, seed: 5, ...tiny });
   await generateSonicToy({ outDir: c, seed: 6, ...tiny });
@@ -44,8 +44,8 @@ test('generation is deterministic: same seed gives identical bytes, another seed
 });
 
 test('a sample does not depend on the requested counts', async () => {
-  const small = mkdtempSync(join(tmpdir(), 'toy-s-'));
-  const big = mkdtempSync(join(tmpdir(), 'toy-l-'));
+  const small = tempDir('toy-s-');
+  const big = tempDir('toy-l-');
   await generateSonicToy({ outDir: small, seed: 9, domains: ['hits'], perClass: { train: 1, val: 0, test: 0 }, clipSeconds: 0.3, imageSize: 16 });
   await generateSonicToy({ outDir: big, seed: 9, domains: ['voices', 'hits'], perClass: { train: 3, val: 1, test: 1 }, clipSeconds: 0.3, imageSize: 16 });
   const f = 'hits/audio/hits-glass-train-0000.wav';
@@ -53,7 +53,7 @@ test('a sample does not depend on the requested counts', async () => {
 });
 
 test('manifest has the right columns, counts, splits and files; every class is in every split', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'toy-m-'));
+  const dir = tempDir('toy-m-');
   const result = await generateSonicToy({ outDir: dir, seed: 1, ...tiny, sampleRate: 8000 });
   assert.equal(result.manifestPath, join(dir, 'manifest.csv'));
   assert.equal(readFileSync(result.manifestPath, 'utf8').split('\n')[0], MANIFEST_COLUMNS.join(','));
@@ -90,7 +90,7 @@ test('manifest has the right columns, counts, splits and files; every class is i
 });
 
 test('generator options are validated with clear messages', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'toy-v-'));
+  const dir = tempDir('toy-v-');
   await assert.rejects(generateSonicToy({ outDir: dir, perClass: { train: -1 } }), /'perClass.train' must be an integer in \[0, 100000\], got -1/);
   await assert.rejects(generateSonicToy({ outDir: dir, domains: ['speech' as SonicToyDomain] }), /unknown domain 'speech' in 'domains'/);
   await assert.rejects(generateSonicToy({ outDir: dir, imageSize: 4 }), /'imageSize' must be an integer in \[8, 1024\], got 4/);
@@ -98,7 +98,7 @@ test('generator options are validated with clear messages', async () => {
 });
 
 test('readManifest names the line and field of a bad row', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'toy-r-'));
+  const dir = tempDir('toy-r-');
   const p = join(dir, 'manifest.csv');
   const header = MANIFEST_COLUMNS.join(',');
   const good = 'x1,hits,wood,"a stick hitting wood, twice",hits/audio/x1.wav,hits/images/x1.png,train,0.5';

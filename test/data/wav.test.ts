@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.js';
 import { decodeWav, encodeWav, readWav, writeWav, WavError, type WavEncoding } from '../../src/data/media/wav.js';
 
 const ramp = (n: number, phase = 0) => Float32Array.from({ length: n }, (_, i) => 0.9 * Math.sin(0.05 * i + phase));
@@ -71,7 +71,7 @@ test('decodes a hand-built 24-bit stereo WAVE_FORMAT_EXTENSIBLE file with an odd
 });
 
 test('WAV errors name the file and the problem', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wav-'));
+  const dir = tempDir('wav-');
   const bad = join(dir, 'broken.wav');
   writeFileSync(bad, 'this is not audio');
   assert.throws(() => readWav(bad), (e: unknown) => e instanceof WavError && /broken\.wav: not a WAV file/.test(e.message));
@@ -91,7 +91,7 @@ test('a truncated data chunk yields the whole frames present', () => {
 });
 
 test('writeWav writes atomically and readWav reads it back', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wav-'));
+  const dir = tempDir('wav-');
   const p = join(dir, 'sub', 'a.wav');
   writeWav(p, ramp(64), 16000, { encoding: 'float32' });
   assert.deepEqual(readdirSync(join(dir, 'sub')), ['a.wav']);

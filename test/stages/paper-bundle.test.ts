@@ -2,10 +2,10 @@
 // through loadEncoders and the backbone, and refuses files the stage was not given as inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 import { paperBundleStage } from '../../src/stages/paper/paper-bundle.js';
 import { isEncodersOnly, readBundle } from '../../src/encoders/bundle.js';
 import { loadEncoders } from '../../src/encoders/load-encoders.js';
@@ -20,7 +20,7 @@ function filesUnder(dir: string): string[] {
 
 /** A repository-like root holding the fixture registry and model set. */
 function fixtureRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), 'paper-bundle-'));
+  const root = tempDir('paper-bundle-');
   mkdirSync(join(root, 'experiments'));
   cpSync(join(REPO, 'experiments', 'models.fixture.yaml'), join(root, 'experiments', 'models.fixture.yaml'));
   cpSync(join(REPO, 'test', 'fixtures', 'paper-models'), join(root, 'test', 'fixtures', 'paper-models'), { recursive: true });

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { checkSignature, type DeclaredTensor, type GraphSignature } from './signatures.js';
 
+// ONNX Runtime's Linux build carries a telemetry client that, when the first session is created, leaves an
+// empty mat-debug-<pid>.log (and a .ses file) in the temp dir of every process. Unless the user chose
+// otherwise, turn it off; the native library reads this variable when it creates its environment.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export interface SessionOptions {
   intraOpNumThreads?: number;
   interOpNumThreads?: number;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { AnnotationError, materialWindows, parseTimesFile } from '../../../src/data/ingest/greatest-hits-annotations.js';
 import { IngestError } from '../../../src/data/ingest/errors.js';
 import { clipIntensity } from '../../../src/data/ingest/intensity.js';
@@ -46,7 +46,7 @@ test('material windows: one window per single-material stretch that fits; other 
 });
 
 test('Landscape labels CSV: CRLF, normalised class names, video and clip ids; errors name file and line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'labels-'));
+  const dir = tempDir('labels-');
   const good = join(dir, 'labels.csv');
   writeFileSync(good, 'ID,Class\r\n0516,Fire_Crackling\r\n0517_0003.wav,wind   noise\r\n\r\n0518,raining\r\n');
   assert.deepEqual([...readLandscapeLabels(good)], [['0516', 'fire crackling'], ['0517_0003', 'wind noise'], ['0518', 'raining']]);
@@ -67,7 +67,7 @@ test('Landscape labels CSV: CRLF, normalised class names, video and clip ids; er
 });
 
 test('official split lists: any of train/val/test.txt; an id in two lists is an error', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lists-'));
+  const dir = tempDir('lists-');
   assert.equal(readSplitLists(dir), null);
   writeFileSync(join(dir, 'train.txt'), '0001\r\n0002_0000\r\n# note\r\n\r\n');
   writeFileSync(join(dir, 'test.txt'), '0003.wav\n');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { makeFixtureDatasets } from '../../../src/data/ingest/fixtures.js';
 import { IngestError } from '../../../src/data/ingest/errors.js';
 import { ingestGreatestHits } from '../../../src/data/ingest/greatest-hits.js';
@@ -16,7 +16,7 @@ const skip = await ffmpegSkipReason();
 const fractions = { train: 0.8, val: 0.1, test: 0.1 };
 
 test('Greatest Hits ingest on the fixtures', { skip }, async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'ingest-gh-'));
+  const work = tempDir('ingest-gh-');
   const fx = await makeFixtureDatasets(join(work, 'fixtures'), ['greatest-hits']);
   const outDir = join(work, 'out');
   const options = { root: fx.greatestHits, outDir, frameSize: 48, splitFractions: fractions };
@@ -94,5 +94,4 @@ test('Greatest Hits ingest on the fixtures', { skip }, async (t) => {
     writeFileSync(join(work, 'empty', 'vis-data', 'a_denoised.mp4'), '');
     await assert.rejects(ingestGreatestHits({ ...options, root: join(work, 'empty') }), /no \*_times\.txt annotation files under .*Expected layout/s);
   });
-  rmSync(work, { recursive: true, force: true });
 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { makeFixtureDatasets } from '../../../src/data/ingest/fixtures.js';
 import { IngestError } from '../../../src/data/ingest/errors.js';
 import { ingestLandscape } from '../../../src/data/ingest/landscape.js';
@@ -16,7 +16,7 @@ const skip = await ffmpegSkipReason();
 const fractions = { train: 0.5, val: 0.25, test: 0.25 };
 
 test('Landscape + Into the Wild ingest on the fixtures', { skip }, async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'ingest-landscape-'));
+  const work = tempDir('ingest-landscape-');
   const fx = await makeFixtureDatasets(join(work, 'fixtures'), ['landscape']);
   const outDir = join(work, 'out');
   const options = { root: fx.landscape, outDir, frameSize: 64, splitFractions: fractions, seed: 3 };
@@ -127,5 +127,4 @@ test('Landscape + Into the Wild ingest on the fixtures', { skip }, async (t) => 
     mkdirSync(join(work, 'empty'));
     await assert.rejects(ingestLandscape({ ...options, root: join(work, 'empty') }), /no landscape\/videos\/ or into-the-wild\/videos\/ folder/);
   });
-  rmSync(work, { recursive: true, force: true });
 });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { generateSonicToy } from '../../../src/data/sonictoy/index.js';
 import { FfmpegMissingError, requireFfmpeg } from '../../../src/data/media/ffmpeg.js';
 import { ingestManifestCsv, IngestManifestError, INGEST_MANIFEST_COLUMNS, readIngestManifest, type IngestManifestRow } from '../../../src/data/ingest/manifest.js';
@@ -16,7 +16,7 @@ const row = (over: Partial<IngestManifestRow> = {}): IngestManifestRow => ({
 });
 
 test('ingest manifest: round trip, unlabeled Landscape rows, provenance columns', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'imanifest-'));
+  const dir = tempDir('imanifest-');
   const path = join(dir, 'manifest.csv');
   const rows = [row(), row({ id: 'itw_x_0000', label: '', source: 'into-the-wild', caption: 'a path, "quoted"' }), row({ id: 'gh_a_000', domain: 'hits', label: 'plastic-bag', source: 'greatest-hits', start: 12.5 })];
   writeFileSync(path, ingestManifestCsv(rows));
@@ -28,7 +28,7 @@ test('ingest manifest: round trip, unlabeled Landscape rows, provenance columns'
 });
 
 test('ingest manifest: errors name the line and field', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'imanifest-bad-'));
+  const dir = tempDir('imanifest-bad-');
   const cases: Array<[IngestManifestRow, RegExp]> = [
     [row({ id: 'b', domain: 'hits', label: 'lava' }), /:3: field 'label' is 'lava', not a hits class/],
     [row({ id: 'b', domain: 'voices', label: '' }), /:3: field 'label' is '', not a voices class/],
@@ -48,7 +48,7 @@ test('ingest manifest: errors name the line and field', () => {
 });
 
 test('ingest manifest reader also reads SonicToy manifests (same columns, labels within the paper sets)', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'imanifest-toy-'));
+  const out = tempDir('imanifest-toy-');
   const toy = await generateSonicToy({ outDir: out, perClass: { train: 1, val: 0, test: 1 }, clipSeconds: 0.2, imageSize: 8 });
   const rows = readIngestManifest(toy.manifestPath);
   assert.equal(rows.length, toy.total);
@@ -75,7 +75,7 @@ test('ingest stages: catalog, defaults, strict params, root resolution', async (
   assert.equal(landscape.windowSeconds, 10);
   assert.deepEqual(landscape.sources, ['landscape', 'into-the-wild']);
   assert.equal(ingestStages[0]!.params.safeParse({ sources: ['youtube'] }).success, false);
-  const ctx = fakeContext(landscape, {}, { dataset: mkdtempSync(join(tmpdir(), 'stage-')) }, tmpdir());
+  const ctx = fakeContext(landscape, {}, { dataset: tempDir('stage-') }, tempDir('stage-work-'));
   await assert.rejects(ingestStages[0]!.run(ctx), (e: unknown) => e instanceof IngestError && /ingest-landscape: set 'root'/.test(e.message));
 });
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { makeFixtureDatasets } from '../../../src/data/ingest/fixtures.js';
 import { IngestError } from '../../../src/data/ingest/errors.js';
 import { readIngestManifest } from '../../../src/data/ingest/manifest.js';
@@ -16,7 +16,7 @@ const skip = await ffmpegSkipReason();
 const fractions = { train: 0.5, val: 0.25, test: 0.25 };
 
 test('RAVDESS ingest on the fixtures', { skip }, async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'ingest-ravdess-'));
+  const work = tempDir('ingest-ravdess-');
   const fx = await makeFixtureDatasets(join(work, 'fixtures'), ['ravdess']);
   const outDir = join(work, 'out');
   const options = { root: fx.ravdess, outDir, frameSize: 32, splitFractions: fractions, seed: 5 };
@@ -69,5 +69,4 @@ test('RAVDESS ingest on the fixtures', { skip }, async (t) => {
     await assert.rejects(ingestRavdess({ ...options, root: join(work, 'nope') }), (e: unknown) =>
       e instanceof IngestError && e.message.includes('Actor_01/') && e.message.includes('MM-VV-EE-II-SS-RR-AA'));
   });
-  rmSync(work, { recursive: true, force: true });
 });

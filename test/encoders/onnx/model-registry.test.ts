@@ -1,16 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { join, resolve } from 'node:path';
 import { formatRegistryStatus, loadModelRegistry, ModelRegistryError, registryStatus, resolveModel } from '../../../src/encoders/onnx/model-registry.js';
 import { isOnnxImpl, loadOnnxModel } from '../../../src/encoders/onnx/loader.js';
 import { ONNX_FIXTURES } from './reference.js';
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'sonic-registry-'));
-}
 
 function registryFile(dir: string, body: string): string {
   const file = join(dir, 'models.yaml');
@@ -21,7 +17,7 @@ function registryFile(dir: string, body: string): string {
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 test('experiments/models.yaml validates, names known impls, and its cross-references resolve', () => {
-  const env = { SONIC_MODELS_DIR: join(tempDir(), 'models'), SONIC_MODEL_CACHE: join(tempDir(), 'cache') };
+  const env = { SONIC_MODELS_DIR: join(tempDir('sonic-registry-'), 'models'), SONIC_MODEL_CACHE: join(tempDir('sonic-registry-'), 'cache') };
   const reg = loadModelRegistry('experiments/models.yaml', { root: resolve('.'), env });
   const names = Object.keys(reg.data.models);
   for (const want of ['ms-clap-2022', 'clip-vit-large-patch14-text', 'clip-vit-large-patch14-image', 'clip-vit-base-patch32-image', 'wav2clip', 'inception-v3-fid', 'captioner-vit-gpt2', 'captioner-blip2', 'sd-v1-4-vae', 'sd-v1-4', 'sonicdiffusion-landscape', 'sonicdiffusion-gh']) {
@@ -42,7 +38,7 @@ test('experiments/models.yaml validates, names known impls, and its cross-refere
 });
 
 test('a missing file: the error names the model, the file, where to put it, and how to get it', async () => {
-  const dir = tempDir();
+  const dir = tempDir('sonic-registry-');
   const file = registryFile(
     dir,
     `  enc:\n    impl: onnx-ms-clap-2022\n    dir: enc\n    files:\n      - name: clap_audio.onnx\n        make: python export.py {file:w/weights.pth} {dir}\n  w:\n    dir: up\n    files:\n      - { name: weights.pth, hf: { repo: org/repo, revision: main, file: weights.pth }, sha256: null }\n`,
@@ -65,7 +61,7 @@ test('a missing file: the error names the model, the file, where to put it, and 
 });
 
 test('local files win: the documented place, or a files[].path override', async () => {
-  const dir = tempDir();
+  const dir = tempDir('sonic-registry-');
   mkdirSync(join(dir, 'models', 'a'), { recursive: true });
   writeFileSync(join(dir, 'models', 'a', 'x.bin'), 'x');
   writeFileSync(join(dir, 'elsewhere.bin'), 'y');
@@ -81,7 +77,7 @@ test('local files win: the documented place, or a files[].path override', async 
 });
 
 test('downloads are verified against sha256: a match is cached, a mismatch is discarded with a clear error', async () => {
-  const dir = tempDir();
+  const dir = tempDir('sonic-registry-');
   const payload = Buffer.from('pretend weights');
   const body = (good: boolean) =>
     `  m:\n    dir: m\n    files:\n      - { name: w.pth, hf: { repo: org/repo, repoType: space, revision: abc123, file: ckpts/w.pth }, sha256: "${good ? sha(payload) : sha('other')}" }\n`;
@@ -100,7 +96,7 @@ test('downloads are verified against sha256: a match is cached, a mismatch is di
   await resolveModel(good, 'm', { download: true, fetchImpl: fakeFetch });
   assert.equal(calls.length, 1);
 
-  const dir2 = tempDir();
+  const dir2 = tempDir('sonic-registry-');
   const bad = loadModelRegistry(registryFile(dir2, body(false)), { root: dir2, env: {} });
   await assert.rejects(resolveModel(bad, 'm', { download: true, fetchImpl: fakeFetch }), (e: Error) => {
     assert.match(e.message, /checksum mismatch .* expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}; the download was discarded/);
@@ -116,7 +112,7 @@ test('downloads are verified against sha256: a match is cached, a mismatch is di
 });
 
 test('an invalid registry is reported with file, line and field', () => {
-  const dir = tempDir();
+  const dir = tempDir('sonic-registry-');
   const file = registryFile(dir, `  m:\n    dir: m\n    files:\n      - { name: w.pth, hf: { repo: not-a-repo, revision: main, file: w.pth } }\n`);
   assert.throws(() => loadModelRegistry(file, { root: dir, env: {} }), (e: Error) => {
     assert.ok(e.message.includes(`${file}:8: models.m.files.0.hf.repo: expected "owner/name"`), e.message);
@@ -126,7 +122,7 @@ test('an invalid registry is reported with file, line and field', () => {
 });
 
 test('a resolved registry entry loads through loadOnnxModel (fixture standing in for the real export)', async () => {
-  const dir = tempDir();
+  const dir = tempDir('sonic-registry-');
   const fx = resolve(ONNX_FIXTURES, 'ms-clap-2022', 'clap_audio.onnx');
   const file = registryFile(dir, `  clap:\n    impl: onnx-ms-clap-2022\n    dir: clap\n    options: { cropSeed: 3 }\n    files:\n      - { name: clap_audio.onnx, path: "${fx}" }\n`);
   const r = await resolveModel(loadModelRegistry(file, { root: dir, env: {} }), 'clap');

@@ -1,10 +1,10 @@
 // toy-SD on a tiny SonicToy world: shapes, latent scale, determinism, learning, text dropout, save/load,
 // sampling and the quality-evidence helpers. Every model here is the 'quick' profile or smaller.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../../helpers/temp-dir.js';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../../src/compute/tfjs.js';
@@ -48,13 +48,11 @@ let model: ToySd;
 before(async () => {
   assert.ok(await tf.setBackend('wasm'));
   await tf.ready();
-  dir = mkdtempSync(join(tmpdir(), 'toy-sd-test-'));
+  dir = tempDir('toy-sd-test-');
   const world = await generateSonicToy({ outDir: join(dir, 'world'), perClass: { train: 4, val: 1, test: 1 }, clipSeconds: 0.2 });
   rows = readManifest(world.manifestPath);
   model = (await trainToySd(rows, encoder, { profile: 'quick', seed: 3 })).model;
 });
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 function values(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;

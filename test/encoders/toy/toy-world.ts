@@ -3,9 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../../src/compute/tfjs.js';
 import type { ParamStore } from '../../../src/compute/param-store.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeTempDir, tempDir } from '../../helpers/temp-dir.js';
 import { generateSonicToy, readManifest, type ResolvedManifestRow, type SonicToyDomain } from '../../../src/data/sonictoy/index.js';
 import { TOY_CLIP_QUICK, type ToyClipTrainOptions } from '../../../src/encoders/toy/toy-clip.js';
 import { TOY_CLAP_QUICK, type ToyClapTrainOptions } from '../../../src/encoders/toy/toy-clap.js';
@@ -23,9 +22,9 @@ export interface TinyWorld {
 }
 
 export async function tinyWorld(perClass = { train: 3, val: 1, test: 1 }, domains?: SonicToyDomain[]): Promise<TinyWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'toyenc-'));
+  const dir = tempDir('toyenc-');
   const { manifestPath } = await generateSonicToy({ outDir: join(dir, 'world'), seed: 3, perClass, ...(domains ? { domains } : {}) });
-  return { dir, rows: readManifest(manifestPath), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, rows: readManifest(manifestPath), cleanup: () => removeTempDir(dir) };
 }
 
 /** The exported quick profiles, shrunk further to a few steps at tiny widths. */

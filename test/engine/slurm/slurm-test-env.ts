@@ -4,17 +4,18 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { tempDir } from '../../helpers/temp-dir.js';
 import type { JobSpec } from '../../../src/engine/exec/executor.js';
 import type { JobFile } from '../../../src/engine/exec/job-protocol.js';
 
 /**
  * A fresh directory the compute nodes can see: under $SONIC_SLURM_TEST_DIR (a shared filesystem, for
- * multi-node clusters), else the local temp dir (enough for a one-node cluster).
+ * multi-node clusters), else the local temp dir (enough for a one-node cluster). Removed after the test file ends.
  */
 export function sharedTempDir(prefix: string): string {
   const base = process.env.SONIC_SLURM_TEST_DIR ?? tmpdir();
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join(base, prefix));
+  return tempDir(prefix, base);
 }
 
 /**

@@ -1,12 +1,11 @@
 // Shared helpers for store tests: temp workspaces and compact stage-run records.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { removeTempDir, tempDir as testTempDir } from '../../helpers/temp-dir.js';
 import type { RunStore, StageRunRecord } from '../../../src/engine/store/store-api.js';
 
+/** A temp workspace; `cleanup` removes it early, and it is removed after the test file ends in any case. */
 export function tempDir(prefix = 'sonic-store-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const dir = testTempDir(prefix);
+  return { dir, cleanup: () => removeTempDir(dir) };
 }
 
 export function newRun(store: RunStore, name = 'toy') {

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectStore, hashPath } from '../../../src/engine/store/object-store.js';
 import { tempDir } from './fixtures.js';
+import { tempDir as testTempDir } from '../../helpers/temp-dir.js';
 
 const SHA256_HELLO = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
 
@@ -126,7 +127,7 @@ test('pathOf rejects things that are not hashes', () => {
 function crossDeviceDir(): string | undefined {
   try {
     if (statSync('/dev/shm').dev === statSync(tmpdir()).dev) return undefined;
-    return mkdtempSync('/dev/shm/sonic-xdev-');
+    return testTempDir('sonic-xdev-', '/dev/shm');
   } catch {
     return undefined;
   }
@@ -148,7 +149,6 @@ test('ingest across filesystems copies then renames into place (EXDEV fallback)'
     assert.equal(statSync(join(obj.objectPath, 'x.txt')).mode & 0o222, 0);
   } finally {
     cleanup();
-    rmSync(xdev!, { recursive: true, force: true });
   }
 });
 
