@@ -71,7 +71,15 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
     for (const [c, v] of Object.entries(full)) if (c !== 'method' && c !== 'source') assert.ok(v !== '' && Number.isFinite(Number(v)), `${t}: SonicDiffusion/${c} is '${v}'`);
     assert.ok(table.some((r) => r.source === 'reported'), `${t}: the paper's reported numbers are missing`);
   }
+  // Table 1's text-prompted reference row: every domain's metrics, listed after the audio rows, explained in the README.
+  const table1 = readCsv(readFileSync(join(out, 'table1.csv'), 'utf8')).filter((r) => r.source === 'ours');
+  const textRow = table1.findIndex((r) => r.method === 'text prompt (class label)');
+  assert.ok(textRow > 0, `table1: the text-prompted row is missing or first (${table1.map((r) => r.method).join(', ')})`);
+  assert.equal(textRow, table1.length - 1, 'table1: the text-prompted row comes after the audio rows');
+  for (const [c, v] of Object.entries(table1[textRow]!)) if (c !== 'method' && c !== 'source') assert.ok(v !== '' && Number.isFinite(Number(v)), `table1: text prompt/${c} is '${v}'`);
   const readme = readFileSync(join(out, 'README.md'), 'utf8');
+  assert.match(readme, /The "text prompt \(class label\)" row \(Table 1\) is the same frozen diffusion backbone prompted with each test clip's class label/);
+  assert.match(readme, /\| text prompt \(class label\) \| ours \|/);
   const pictures = [...readme.matchAll(/\]\((pictures\/[^)]+\.png)\)/g)].map((x) => x[1]!);
   const unique = [...new Set(pictures)];
   for (const kind of ['generation-', 'editing-', 'mixing-', 'volume-', 'audio-text-']) assert.ok(unique.some((p) => p.includes(kind)), `README links no ${kind}* picture`);

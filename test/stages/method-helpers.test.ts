@@ -9,7 +9,7 @@ import { pairSources } from '../../src/stages/method/edit-impl.js';
 import { buildTable, tableCsv, tableMarkdown } from '../../src/stages/method/paper-tables-impl.js';
 import type { EvaluationRecord } from '../../src/stages/method/metric-names.js';
 import { metricName } from '../../src/stages/method/metric-names.js';
-import { ablationSwitches } from '../../src/stages/method/ablation.js';
+import { ablationSwitches, TEXT_BASELINES } from '../../src/stages/method/ablation.js';
 
 test('dataset manifest: read, write with relative media inside and absolute media outside the directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ds-'));
@@ -41,6 +41,8 @@ test('ablation switches and the tables each evaluation lands in', () => {
   assert.deepEqual(defaultTables('generation', 'no_mse', 'hits', ['landscape', 'hits']), ['table3']);
   assert.deepEqual(defaultTables('generation', 'single_token', 'hits', ['landscape', 'hits']), ['table1', 'table4']);
   assert.deepEqual(defaultTables('editing', 'text_pnp', 'hits', ['landscape', 'hits']), ['table2']);
+  assert.deepEqual(defaultTables('generation', 'text_prompt', 'hits', ['landscape', 'hits']), ['table1']);
+  assert.deepEqual(defaultTables('generation', 'text_prompt', 'voices', ['landscape', 'hits']), ['table1']);
 });
 
 test('edit sources are always of another class', () => {
@@ -50,10 +52,10 @@ test('edit sources are always of another class', () => {
   assert.throws(() => pairSources(['a', 'a']), /another class/);
 });
 
-function record(method: string, domain: string, AIC: number, tables: string[]): EvaluationRecord {
+function record(method: string, domain: string, AIC: number, tables: string[], ablation = 'full'): EvaluationRecord {
   const fid = 'toy-features';
   return {
-    task: 'generation', domain, method, ablation: 'full', tables, fidFeatures: fid, images: 4,
+    task: 'generation', domain, method, ablation, tables, fidFeatures: fid, images: 4,
     values: { AIS: 0.6, AIC, IIS: 0.7, FID: 12.5 },
     names: { AIS: metricName(domain, 'AIS', fid), AIC: metricName(domain, 'AIC', fid), IIS: metricName(domain, 'IIS', fid), FID: metricName(domain, 'FID', fid) },
     chance: { AIC: 0.25, AIS: 0.5, IIS: 0.5 },
@@ -71,4 +73,20 @@ test('paper tables: ours and reported rows side by side, columns named like the 
   const md = tableMarkdown(t);
   assert.match(md, /\| SonicDiffusion \| reported \| — \| — \| — \| — \| 0\.6200 \| 0\.6000 \| 0\.7400 \| 123\.5 \|/);
   assert.match(tableCsv(t), /^method,source,landscape AIS/);
+});
+
+test('paper tables: the text-prompted reference row comes after the audio rows whatever the record order', () => {
+  const text = TEXT_BASELINES.text_prompt;
+  const records = [
+    record(text, 'hits', 0.7, ['table1'], 'text_prompt'),
+    record('SonicDiffusion', 'hits', 0.4, ['table1', 'table3']),
+    record('single token', 'hits', 0.3, ['table1'], 'single_token'),
+    record(text, 'landscape', 0.8, ['table1'], 'text_prompt'),
+  ];
+  const reported = { source: 'the paper', tables: { table1: { title: 'Table 1', rows: [{ method: 'SonicDiffusion', domain: 'hits', AIC: 0.6 }] } } };
+  const t1 = buildTable('table1', records, reported, 'Toy');
+  assert.deepEqual(t1.rows.map((r) => `${r.method}/${r.source}`), ['SonicDiffusion/ours', 'SonicDiffusion/reported', 'single token/ours', `${text}/ours`]);
+  assert.equal(t1.rows[3]!.cells['landscape AIC'], 0.8);
+  assert.equal(t1.rows[3]!.cells['hits AIC'], 0.7);
+  assert.ok(!buildTable('table3', records, reported, 'Toy').rows.some((r) => r.method === text));
 });

@@ -15,6 +15,20 @@ export const ABLATION_LABELS: Record<Ablation, string> = {
   single_token: 'single token',
 };
 
+/**
+ * Text-conditioned reference rows made by the same frozen backbone (class label as the prompt, no audio, no
+ * adapters): their ablation id in the image-set index → their row name. Tables list them after the audio rows.
+ */
+export const TEXT_BASELINES = {
+  text_prompt: 'text prompt (class label)', // generate, mode=text (Table 1)
+  text_pnp: 'PnP (text)', // edit, mode=text (Table 2)
+} as const;
+export type TextBaseline = keyof typeof TEXT_BASELINES;
+
+export function isTextBaseline(ablation: string): ablation is TextBaseline {
+  return Object.hasOwn(TEXT_BASELINES, ablation);
+}
+
 export interface AblationSwitches {
   stage1: boolean;
   contrastive: boolean;

@@ -10,7 +10,8 @@ const params = z.strictObject({
   /**
    * The tables this result appears in (each metric is logged once per table, tagged table=…). Default:
    * editing → table2; generation → table1 for the full model and the single-token baseline, plus table3
-   * (loss/stage ablations) or table4 (token count) on the ablated domains.
+   * (loss/stage ablations) or table4 (token count) on the ablated domains; the text-prompted backbone
+   * (generate mode=text, ablation id text_prompt) → table1 only.
    */
   tables: z.array(z.string().min(1)).min(1).optional(),
   ablationDomains: z.array(z.string()).default(['landscape', 'hits']),
@@ -22,6 +23,7 @@ export type EvaluateParams = z.infer<typeof params>;
 
 export function defaultTables(task: string, ablation: string, domain: string, ablationDomains: readonly string[]): string[] {
   if (task === 'editing') return ['table2'];
+  if (ablation === 'text_prompt') return ['table1'];
   const ablated = ablationDomains.includes(domain);
   if (ablation === 'full') return ['table1', ...(ablated ? ['table3', 'table4'] : [])];
   if (ablation === 'single_token') return ['table1', ...(ablated ? ['table4'] : [])];

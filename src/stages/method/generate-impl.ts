@@ -4,38 +4,53 @@ import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadClips, loadImages } from '../../encoders/toy/toy-media.js';
 import { mixAudioEmbeddings, sample } from '../../sonic/method.js';
 import { classesOf, readDataset, type DatasetRow } from '../common/dataset.js';
-import { decodeLatents } from '../common/diffusion-models.js';
+import { decodeLatents, loadBackbone, type DiffusionBackbone } from '../common/diffusion-models.js';
 import { openBundle, openEncoders } from '../common/runtime.js';
-import { ABLATION_LABELS } from './ablation.js';
+import { ABLATION_LABELS, TEXT_BASELINES } from './ablation.js';
 import { loadConditionedModel, textTensor, type ConditionedModel } from './conditioned-model.js';
 import { indicesOf, readEmbeddings, type Embeddings } from './embeddings-file.js';
 import type { GenerateParams } from './generate.js';
 import { writeImage, writeImageSetIndex, type ImageSetItem } from './image-set.js';
 
-/** Samples one image per embedding (same seed → same initial noise per position). */
+/** What conditions each image: audio embeddings through a trained model, token states of texts, or both. */
+export interface GenerationConditions {
+  /** The trained model and one audio embedding per image; absent: text-only sampling, adapters off. */
+  audio?: { model: ConditionedModel; embeddings: readonly Float32Array[] };
+  /** One token-state row [L·W] per image; absent: the null text. */
+  texts?: readonly Float32Array[];
+}
+
+/** Samples one image per condition (same seed → same initial noise per position). */
 export async function generateImages(
-  m: ConditionedModel,
+  backbone: DiffusionBackbone,
   e: Pick<Embeddings, 'nullText' | 'textTokens' | 'textWidth'>,
-  embeddings: readonly Float32Array[],
-  texts: readonly Float32Array[] | null,
+  cond: GenerationConditions,
   o: { steps: number; guidance: number; seed: number; chunk: number },
   onChunk?: (done: number) => void,
 ): Promise<RgbImage<Float32Array>[]> {
-  const [h, w, c] = m.backbone.latentShape;
+  const n = cond.audio?.embeddings.length ?? cond.texts?.length;
+  if (n === undefined) throw new Error('generate: give audio embeddings, texts, or both');
+  if (cond.audio && cond.texts && cond.texts.length !== n) throw new Error(`generate: ${n} audio embeddings but ${cond.texts.length} texts`);
+  const [h, w, c] = backbone.latentShape;
   const out: RgbImage<Float32Array>[] = [];
   const nullText = textTensor([e.nullText], e.textTokens, e.textWidth);
   try {
-    for (let i = 0; i < embeddings.length; i += o.chunk) {
-      const part = embeddings.slice(i, i + o.chunk);
-      const audio = m.audioTokens(part);
-      const text = texts ? textTensor(texts.slice(i, i + o.chunk), e.textTokens, e.textWidth) : nullText;
+    for (let i = 0; i < n; i += o.chunk) {
+      const size = Math.min(o.chunk, n - i);
+      const m = cond.audio?.model;
+      const audio = m ? m.audioTokens(cond.audio!.embeddings.slice(i, i + size)) : undefined;
+      const text = cond.texts ? textTensor(cond.texts.slice(i, i + size), e.textTokens, e.textWidth) : nullText;
       // Each image's noise depends only on the seed and its position, not on the chunking.
-      const noise = tf.concat(part.map((_, j) => tf.randomNormal([1, h, w, c], 0, 1, 'float32', o.seed + i + j) as tf.Tensor4D), 0);
-      const z = sample(m.backbone.unet, { latents: noise, textTokens: text, nullTextTokens: nullText, audioTokens: audio, nullAudioTokens: m.nullAudio, steps: o.steps, guidanceScale: o.guidance });
-      out.push(...(await decodeLatents(m.backbone, z)));
-      tf.dispose([noise, z, audio]);
+      const noise = tf.concat(Array.from({ length: size }, (_, j) => tf.randomNormal([1, h, w, c], 0, 1, 'float32', o.seed + i + j) as tf.Tensor4D), 0);
+      const z = sample(backbone.unet, {
+        latents: noise, textTokens: text, nullTextTokens: nullText, steps: o.steps, guidanceScale: o.guidance,
+        ...(m && audio ? { audioTokens: audio, nullAudioTokens: m.nullAudio } : {}),
+      });
+      out.push(...(await decodeLatents(backbone, z)));
+      tf.dispose([noise, z]);
+      audio?.dispose();
       if (text !== nullText) text.dispose();
-      onChunk?.(Math.min(embeddings.length, i + o.chunk));
+      onChunk?.(i + size);
     }
   } finally {
     nullText.dispose();
@@ -43,31 +58,59 @@ export async function generateImages(
   return out;
 }
 
+/** The token states of each clip's class label (the text-mode prompts), with a clear error for a missing one. */
+export function labelPrompts(e: Pick<Embeddings, 'labels' | 'labelTokens'>, clips: readonly number[]): Float32Array[] {
+  return clips.map((i) => {
+    const t = e.labelTokens.get(e.labels[i]!);
+    if (!t) throw new Error(`generate: no token states for label '${e.labels[i]}' in the embeddings (mode=text prompts with the class label)`);
+    return t;
+  });
+}
+
+/** The mode/input/param combinations generate refuses, as one clear message (null when consistent). */
+export function generateModeError(p: Pick<GenerateParams, 'mode' | 'ablation' | 'strips'>, hasAdapter: boolean): string | null {
+  if ((p.mode ?? 'audio') === 'audio') return hasAdapter ? null : 'generate: mode=audio needs the `adapter` input (a train-adapter output)';
+  if (hasAdapter) return 'generate: mode=text samples the backbone without adapters; remove the `adapter` input (or use mode=audio)';
+  if (p.ablation !== 'full') return `generate: ablation '${p.ablation}' trains the audio path; mode=text has none (leave ablation at full)`;
+  if (p.strips) return 'generate: strips show audio conditioning; mode=text makes none (leave strips false)';
+  return null;
+}
+
 export async function generate(ctx: StageContext<GenerateParams>): Promise<void> {
   const p = ctx.params;
+  const textMode = p.mode === 'text';
+  const problem = generateModeError(p, typeof ctx.inputs.adapter === 'string');
+  if (problem) throw new Error(problem);
   const e = readEmbeddings(ctx.inputs.embeddings as string);
   const rows = readDataset(ctx.inputs.dataset as string);
   const byId = new Map(rows.map((r) => [r.id, r]));
   let test = indicesOf(e, p.domain, 'test');
-  if (test.length === 0) throw new Error(`generate: domain '${p.domain}' has no test clips`);
+  // A text prompt is the clip's class name: unlabeled clips (Into the Wild) have none.
+  if (textMode) test = test.filter((i) => e.labels[i] !== '');
+  if (test.length === 0) throw new Error(`generate: domain '${p.domain}' has no ${textMode ? 'labeled ' : ''}test clips`);
   if (p.limit > 0) test = test.slice(0, p.limit);
+  const texts = textMode ? labelPrompts(e, test) : undefined;
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const m = await loadConditionedModel(bundle, ctx.inputs.adapter as string);
+  const m = textMode ? null : await loadConditionedModel(bundle, ctx.inputs.adapter as string);
+  const backbone = m ? m.backbone : await loadBackbone(bundle);
   const out = ctx.outputs.images!;
   try {
     const opts = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk };
-    const images = await generateImages(m, e, test.map((i) => e.audio[i]!), null, opts, (done) => ctx.progress(done, test.length, `generate ${p.domain}`));
+    const cond: GenerationConditions = m ? { audio: { model: m, embeddings: test.map((i) => e.audio[i]!) } } : { texts: texts! };
+    const images = await generateImages(backbone, e, cond, opts, (done) => ctx.progress(done, test.length, `generate ${p.domain}${textMode ? ' (text)' : ''}`));
     const items: ImageSetItem[] = test.map((i, j) => {
       const file = `images/${e.ids[i]}.png`;
       writeImage(out, file, images[j]!);
       return { id: e.ids[i]!, label: e.labels[i]!, file };
     });
-    writeImageSetIndex(out, { task: 'generation', domain: p.domain, method: ABLATION_LABELS[p.ablation], ablation: p.ablation, items });
+    const method = m ? ABLATION_LABELS[p.ablation] : TEXT_BASELINES.text_prompt;
+    writeImageSetIndex(out, { task: 'generation', domain: p.domain, method, ablation: m ? p.ablation : 'text_prompt', items });
     writeClassGrid(out, items, images, byId);
     ctx.metric('generated', images.length);
-    if (p.strips && p.ablation === 'full') await writeStrips(ctx, m, e, rows, test, out, opts);
+    if (m && p.strips && p.ablation === 'full') await writeStrips(ctx, m, e, rows, test, out, opts);
   } finally {
-    m.dispose();
+    if (m) m.dispose();
+    else backbone.dispose();
   }
 }
 
@@ -90,7 +133,8 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
   const firsts = [...byLabel.values()];
   const a = firsts[0]!;
   const b = firsts[1] ?? a;
-  const one = (embeddings: Float32Array[], texts: Float32Array[] | null) => generateImages(m, e, embeddings, texts, { ...opts, seed: opts.seed + 1000 });
+  const one = (embeddings: Float32Array[], texts: Float32Array[] | null) =>
+    generateImages(m.backbone, e, { audio: { model: m, embeddings }, ...(texts ? { texts } : {}) }, { ...opts, seed: opts.seed + 1000 });
   // Sound mixing: (1 − w)·CLAP(a) + w·CLAP(b), same noise for every w.
   const mixes = p.mixWeights.map((w) =>
     tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w).dataSync() as Float32Array),

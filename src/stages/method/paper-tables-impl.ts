@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { readJson, writeJson } from '../common/json-file.js';
+import { isTextBaseline } from './ablation.js';
 import { METRIC_KEYS, type EvaluationRecord, type MetricKey } from './metric-names.js';
 import type { PaperTablesParams } from './paper-tables.js';
 
@@ -46,7 +47,10 @@ export function buildTable(name: string, records: readonly EvaluationRecord[], r
   const fidName = (d: string) => mine.find((r) => r.domain === d)?.names.FID ?? `${d} FID`;
   const columnOf = (d: string, k: MetricKey) => (k === 'FID' ? fidName(d) : `${d} ${k}`);
   const columns = domains.flatMap((d) => METRIC_KEYS.map((k) => columnOf(d, k)));
-  const methods = [...new Set([...mine.map((r) => r.method), ...(rep?.rows ?? []).map((r) => r.method)])];
+  // Ours in the order of the records, the text-prompted reference rows after the audio rows; then the
+  // methods only the paper reports.
+  const ordered = [...mine.filter((r) => !isTextBaseline(r.ablation)), ...mine.filter((r) => isTextBaseline(r.ablation))];
+  const methods = [...new Set([...ordered.map((r) => r.method), ...(rep?.rows ?? []).map((r) => r.method)])];
   const rows: TableRow[] = [];
   for (const method of methods) {
     const ours = mine.filter((r) => r.method === method);

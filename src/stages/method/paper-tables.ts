@@ -12,7 +12,7 @@ export type PaperTablesParams = z.infer<typeof params>;
 
 export const paperTablesStage: StageDefinition<PaperTablesParams> = {
   name: 'paper-tables',
-  version: '1',
+  version: '2',
   description: 'Build table1..4.{md,csv}: our AIS/AIC/IIS/FID per method and domain beside the paper’s reported numbers',
   params,
   inputs: {

@@ -4,7 +4,26 @@ import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { readJson } from '../common/json-file.js';
 import { IMAGE_SET_INDEX, type ImageSetIndex } from './image-set.js';
 import type { EvaluationRecord } from './metric-names.js';
+import { TEXT_BASELINES, type TextBaseline } from './ablation.js';
 import type { WorldReportParams } from './world-report.js';
+
+/** What each text-prompted reference row is (the same frozen backbone; no audio, no adapters). */
+const BASELINE_EXPLANATIONS: Record<TextBaseline, string> = {
+  text_prompt:
+    "is the same frozen diffusion backbone prompted with each test clip's class label as text (null text as the unconditional branch; no audio, no adapters; same sampler, steps, guidance and seeds): a reference for how much of the text-conditioned backbone's class fidelity the audio path reaches.",
+  text_pnp: "is the same DDIM inversion + PnP edit with the clip's class label as the text prompt instead of its audio (no adapters).",
+};
+
+function baselineNotes(records: readonly EvaluationRecord[], tables: ReadonlyArray<{ name: string; title: string }>): string[] {
+  const notes: string[] = [];
+  for (const ablation of Object.keys(TEXT_BASELINES) as TextBaseline[]) {
+    const rs = records.filter((r) => r.ablation === ablation);
+    if (rs.length === 0) continue;
+    const names = [...new Set(rs.flatMap((r) => r.tables))].map((n) => tables.find((t) => t.name === n)?.title.split(':')[0] ?? n);
+    notes.push(`The "${rs[0]!.method}" row${names.length > 0 ? ` (${names.join(', ')})` : ''} ${BASELINE_EXPLANATIONS[ablation]}`);
+  }
+  return notes;
+}
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
@@ -44,6 +63,7 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
     lines.push(`- ${task}: ${rs.map((r) => `${r.domain} / ${r.method} (${r.images} images)`).join('; ')}`);
   }
   lines.push('', '## Numbers', '');
+  for (const note of baselineNotes(records, tables)) lines.push(note, '');
   for (const t of tables) {
     const md = readFileSync(join(tablesDir, `${t.name}.md`), 'utf8').replace(/^# /, '### ');
     lines.push(md, `(CSV: [${t.name}.csv](${t.name}.csv))`, '');
