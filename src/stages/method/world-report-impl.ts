@@ -5,6 +5,8 @@ import { readJson } from '../common/json-file.js';
 import { IMAGE_SET_INDEX, type ImageSetIndex } from './image-set.js';
 import type { EvaluationRecord } from './metric-names.js';
 import { TEXT_BASELINES, type TextBaseline } from './ablation.js';
+import { ablationFindingLines, ablationFindings } from './ablation-findings.js';
+import type { BuiltTable } from './paper-tables-impl.js';
 import type { WorldReportParams } from './world-report.js';
 
 /** What each text-prompted reference row is (the same frozen backbone; no audio, no adapters). */
@@ -32,7 +34,7 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   const pics = join(out, 'pictures');
   mkdirSync(pics, { recursive: true });
   const tablesDir = ctx.inputs.tables as string;
-  const { tables, records } = readJson<{ tables: Array<{ name: string; title: string }>; records: EvaluationRecord[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
+  const { tables, records } = readJson<{ tables: BuiltTable[]; records: EvaluationRecord[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
   for (const t of tables) for (const ext of ['md', 'csv']) copyFileSync(join(tablesDir, `${t.name}.${ext}`), join(out, `${t.name}.${ext}`));
   const pictures: Array<{ file: string; caption: string }> = [];
   const copy = (from: string, name: string, caption: string) => {
@@ -72,6 +74,10 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   for (const r of records.filter((x) => x.method === 'SonicDiffusion')) {
     lines.push(`- ${r.domain} ${r.task}: AIC ${r.values.AIC.toFixed(4)} vs chance ${r.chance.AIC.toFixed(4)} (${(r.values.AIC / r.chance.AIC).toFixed(1)}× chance)`);
   }
+  const findings = ablationFindingLines(
+    ablationFindings(tables, (domain) => records.find((r) => r.domain === domain && r.task === 'generation' && r.ablation === 'full')?.images),
+  );
+  if (findings.length > 0) lines.push('', "## Ablations against the paper's ordering", '', ...findings);
   lines.push('', '## Pictures', '');
   for (const p of pictures) lines.push(`- [${p.file}](${p.file}): ${p.caption}`, '', `  ![${p.caption}](${p.file})`, '');
   writeFileSync(join(out, 'README.md'), lines.join('\n'));
