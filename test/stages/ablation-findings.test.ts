@@ -23,10 +23,10 @@ const table: BuiltTable = {
 test('ablation findings: AIC differences to the full model, ours against the paper, with the standard error', () => {
   const f = ablationFindings([table], (d) => (d === 'landscape' ? 100 : undefined));
   // A missing cell skips that comparison; baselines that are not ablations are left out.
-  assert.deepEqual(f.map((x) => [x.domain, x.method, x.sameDirection]), [
-    ['landscape', 'w/o MSE loss', false],
-    ['landscape', 'w/o stage 1', true],
-    ['hits', 'w/o MSE loss', true],
+  assert.deepEqual(f.map((x) => [x.domain, x.method, x.direction]), [
+    ['landscape', 'w/o MSE loss', 'opposite'],
+    ['landscape', 'w/o stage 1', 'same'],
+    ['hits', 'w/o MSE loss', 'same'],
   ]);
   assert.ok(Math.abs(f[0]!.standardError! - 0.05) < 1e-12); // sqrt(0.5·0.5/100)
   assert.equal(f[2]!.standardError, null);
@@ -38,5 +38,10 @@ test('ablation findings: AIC differences to the full model, ours against the pap
   const noisy = ablationFindingLines(ablationFindings([table], () => 4));
   assert.match(noisy[2]!, /standard error 0\.250, so this difference is within 2 s\.e\.$/);
   assert.deepEqual(ablationFindingLines([]), []);
+  const unchanged = { ...table, rows: table.rows.map((r) => (r.method === 'w/o stage 1' && r.source === 'ours' ? { ...r, cells: { ...r.cells, 'landscape AIC': 0.5 } } : r)) };
+  const u = ablationFindings([unchanged], () => undefined).find((x) => x.method === 'w/o stage 1')!;
+  assert.equal(u.direction, 'none');
+  assert.match(ablationFindingLines([u])[2]!, /AIC \+0\.000 vs the full model \(ours\), −0\.480 \(paper\): no change in ours$/);
+  assert.equal(ablationFindingLines([u])[0], "0 of 1 ablation AIC differences have the paper's sign.");
   assert.deepEqual(ablationFindings([{ ...table, rows: table.rows.filter((r) => r.source === 'ours') }], () => 10), []);
 });

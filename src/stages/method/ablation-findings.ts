@@ -15,7 +15,8 @@ export interface AblationFinding {
   reportedFull: number;
   /** Binomial standard error of our full model's AIC over `images` test images (null when unknown). */
   standardError: number | null;
-  sameDirection: boolean;
+  /** Whether our AIC moved the way the paper's did ('none': ours did not move at all). */
+  direction: 'same' | 'opposite' | 'none';
 }
 
 const FULL = ABLATION_LABELS.full;
@@ -48,7 +49,7 @@ export function ablationFindings(tables: readonly BuiltTable[], imagesOf: (domai
           reported,
           reportedFull: b,
           standardError: n ? Math.sqrt((a * (1 - a)) / n) : null,
-          sameDirection: Math.sign(ours - a) === Math.sign(reported - b),
+          direction: ours === a ? 'none' : Math.sign(ours - a) === Math.sign(reported - b) ? 'same' : 'opposite',
         });
       }
     }
@@ -64,8 +65,8 @@ export function ablationFindingLines(findings: readonly AblationFinding[]): stri
   const lines = findings.map((f) => {
     const d = f.ours - f.oursFull;
     const noise = f.standardError !== null ? `; our full model's AIC has standard error ${f.standardError.toFixed(3)}${Math.abs(d) < 2 * f.standardError ? ', so this difference is within 2 s.e.' : ''}` : '';
-    return `- ${f.domain}, ${f.method} (${f.table}): AIC ${signed(d)} vs the full model (ours), ${signed(f.reported - f.reportedFull)} (paper): ${f.sameDirection ? 'same direction' : 'opposite direction'}${noise}`;
+    return `- ${f.domain}, ${f.method} (${f.table}): AIC ${signed(d)} vs the full model (ours), ${signed(f.reported - f.reportedFull)} (paper): ${f.direction === 'none' ? 'no change in ours' : `${f.direction} direction`}${noise}`;
   });
-  const same = findings.filter((f) => f.sameDirection).length;
+  const same = findings.filter((f) => f.direction === 'same').length;
   return [`${same} of ${findings.length} ablation AIC differences have the paper's sign.`, '', ...lines];
 }
