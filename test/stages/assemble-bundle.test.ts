@@ -15,15 +15,21 @@ function ctxFor(dir: string, inputs: Record<string, string>, params: unknown) {
   };
 }
 
+/** Stand-in model directories for the four toy encoder inputs (clip, clap, wav2clip, captioner). */
+function encoderModelDirs(dir: string): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const n of ['clip', 'clap', 'wav2clip', 'captioner']) {
+    inputs[n] = join(dir, n);
+    mkdirSync(inputs[n]!);
+    writeFileSync(join(inputs[n]!, 'config.json'), '{}');
+  }
+  return inputs;
+}
+
 test('assemble-bundle copies the toy model directories and writes a valid bundle.json', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   try {
-    const inputs: Record<string, string> = {};
-    for (const n of ['clip', 'clap', 'wav2clip', 'captioner']) {
-      inputs[n] = join(dir, n);
-      mkdirSync(inputs[n]!);
-      writeFileSync(join(inputs[n]!, 'config.json'), '{}');
-    }
+    const inputs = encoderModelDirs(dir);
     inputs.sd = join(dir, 'sd');
     mkdirSync(join(inputs.sd, 'unet'), { recursive: true });
     mkdirSync(join(inputs.sd, 'vae'));
@@ -44,12 +50,7 @@ test('assemble-bundle copies the toy model directories and writes a valid bundle
 test('assemble-bundle with `only: encoders` needs no sd input and writes an encoders-only bundle; the backbone refuses it clearly', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   try {
-    const inputs: Record<string, string> = {};
-    for (const n of ['clip', 'clap', 'wav2clip', 'captioner']) {
-      inputs[n] = join(dir, n);
-      mkdirSync(inputs[n]!);
-      writeFileSync(join(inputs[n]!, 'config.json'), '{}');
-    }
+    const inputs = encoderModelDirs(dir);
     const ctx = ctxFor(dir, inputs, { only: 'encoders' });
     await assembleBundleStage.run(ctx);
     assert.deepEqual(readdirSync(ctx.outputs.bundle).sort(), ['bundle.json', 'captioner', 'clap', 'clip', 'wav2clip']);
