@@ -1,7 +1,7 @@
 // Landscape's labels CSV and optional official split lists.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Split } from '../sonictoy/manifest.js';
+import type { Split } from '../manifest/index.js';
 import { CsvError, parseCsv } from '../tabular/csv.js';
 import { IngestError } from './errors.js';
 import { LANDSCAPE_LABELS, normalizeLandscapeLabel } from './labels.js';

@@ -1,15 +1,12 @@
-// The paper datasets' manifest: the SonicToy columns (id,domain,label,caption,audio,image,split,intensity)
-// followed by provenance columns (source,origin,start,duration,group). `caption` is empty until the caption
-// stage fills it; `label` is empty for unlabeled pairs (Into the Wild, Landscape clips without a label row);
-// `intensity` is the clip's RMS level mapped from [-60, 0] dBFS to [0, 1] (see intensity.ts).
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { MANIFEST_COLUMNS, SPLITS, type Split } from '../sonictoy/manifest.js';
-import { CsvError, parseCsv } from '../tabular/csv.js';
+// The paper datasets' manifest: the shared manifest format (../manifest) — core columns
+// id,domain,label,caption,audio,image,split,intensity — followed by the provenance columns
+// (source,origin,start,duration,group). `caption` is empty until the caption stage fills it; `label` is empty
+// for unlabeled pairs (Into the Wild, Landscape clips without a label row); `intensity` is the clip's RMS level
+// mapped from [-60, 0] dBFS to [0, 1] (see intensity.ts).
+import { MANIFEST_COLUMNS, ManifestError, manifestText, PROVENANCE_COLUMNS, readManifestFile, type Split } from '../manifest/index.js';
 import { domainLabels, INGEST_DOMAINS, type IngestDomain, type IngestSource } from './labels.js';
 
-export const PROVENANCE_COLUMNS = ['source', 'origin', 'start', 'duration', 'group'] as const;
+export { PROVENANCE_COLUMNS };
 export const INGEST_MANIFEST_COLUMNS = [...MANIFEST_COLUMNS, ...PROVENANCE_COLUMNS] as const;
 
 export interface IngestManifestRow {
@@ -38,13 +35,20 @@ export interface ResolvedIngestRow extends IngestManifestRow {
   imagePath: string;
 }
 
-export class IngestManifestError extends Error {}
+export class IngestManifestError extends ManifestError {}
 
 export function ingestManifestCsv(rows: readonly IngestManifestRow[]): string {
-  return stringify(
-    rows.map((r) => [r.id, r.domain, r.label, r.caption, r.audio, r.image, r.split, r.intensity.toString(), r.source, r.origin, r.start.toString(), r.duration.toString(), r.group]),
-    { header: true, columns: [...INGEST_MANIFEST_COLUMNS] },
+  return manifestText(
+    INGEST_MANIFEST_COLUMNS,
+    rows.map((r) => [r.id, r.domain, r.label, r.caption, r.audio, r.image, r.split, r.intensity, r.source, r.origin, r.start, r.duration, r.group]),
   );
+}
+
+const DOMAINS = new Set<string>(Object.values(INGEST_DOMAINS));
+
+/** A row without a `source` column comes from the dataset its domain stands for (a SonicToy manifest). */
+function defaultSource(domain: IngestDomain): IngestSource {
+  return domain === 'hits' ? 'greatest-hits' : domain === 'voices' ? 'ravdess' : 'landscape';
 }
 
 /**
@@ -52,69 +56,25 @@ export function ingestManifestCsv(rows: readonly IngestManifestRow[]): string {
  * the provenance columns are optional, and every SonicToy label belongs to the paper label sets.
  */
 export function readIngestManifest(path: string): ResolvedIngestRow[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new IngestManifestError(`${path}: cannot read manifest (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let records;
-  try {
-    records = parseCsv(text, path);
-  } catch (e) {
-    if (e instanceof CsvError) throw new IngestManifestError(e.message);
-    throw e;
-  }
-  if (records.length === 0) throw new IngestManifestError(`${path}: empty manifest (expected a header line ${INGEST_MANIFEST_COLUMNS.join(',')})`);
-  const header = records[0]!.fields.map((h) => h.trim());
-  for (const col of MANIFEST_COLUMNS) {
-    if (!header.includes(col)) throw new IngestManifestError(`${path}:1: header lacks column '${col}' (expected ${INGEST_MANIFEST_COLUMNS.join(',')})`);
-  }
-  const root = dirname(resolve(path));
-  const seen = new Map<string, number>();
-  const domains = new Set<string>(Object.values(INGEST_DOMAINS));
-  return records.slice(1).map(({ line, fields }) => {
-    const where = `${path}:${line}`;
-    if (fields.length !== header.length) throw new IngestManifestError(`${where}: expected ${header.length} fields, found ${fields.length}`);
-    const get = (col: string): string => {
-      const at = header.indexOf(col);
-      return at < 0 ? '' : fields[at]!;
-    };
-    const nonEmpty = (col: string) => {
-      const v = get(col);
-      if (v.trim() === '') throw new IngestManifestError(`${where}: field '${col}' is empty`);
-      return v;
-    };
-    const num = (col: string, min: number, max: number, fallback: number) => {
-      const v = get(col);
-      if (v.trim() === '' && !header.includes(col)) return fallback;
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new IngestManifestError(`${where}: field '${col}' is '${v}', expected a number in [${min}, ${max}]`);
-      return n;
-    };
-    const id = nonEmpty('id');
-    const previous = seen.get(id);
-    if (previous !== undefined) throw new IngestManifestError(`${where}: field 'id' repeats '${id}' (first on line ${previous})`);
-    seen.set(id, line);
-    const domain = nonEmpty('domain');
-    if (!domains.has(domain)) throw new IngestManifestError(`${where}: field 'domain' is '${domain}', expected landscape, hits or voices`);
-    const label = get('label');
-    const labels = domainLabels(domain as IngestDomain);
-    if (label === '' ? domain !== 'landscape' : !labels.includes(label)) {
-      throw new IngestManifestError(`${where}: field 'label' is '${label}', not a ${domain} class (${labels.join(', ')})${domain === 'landscape' ? ' or empty' : ''}`);
-    }
-    const split = nonEmpty('split');
-    if (!(SPLITS as readonly string[]).includes(split)) throw new IngestManifestError(`${where}: field 'split' is '${split}', expected train, val or test`);
-    const intensity = num('intensity', 0, 1, 0);
-    const audio = nonEmpty('audio');
-    const image = nonEmpty('image');
-    const source = get('source') || (domain === 'hits' ? 'greatest-hits' : domain === 'voices' ? 'ravdess' : 'landscape');
-    if (!(source in INGEST_DOMAINS)) throw new IngestManifestError(`${where}: field 'source' is '${source}', expected one of ${Object.keys(INGEST_DOMAINS).join(', ')}`);
-    return {
-      id, domain: domain as IngestDomain, label, caption: get('caption'), audio, image, split: split as Split, intensity,
-      source: source as IngestSource, origin: get('origin'), start: num('start', 0, Number.MAX_VALUE, 0), duration: num('duration', 0, Number.MAX_VALUE, 0), group: get('group') || id,
-      audioPath: isAbsolute(audio) ? audio : resolve(root, audio),
-      imagePath: isAbsolute(image) ? image : resolve(root, image),
-    };
+  return readManifestFile(path, {
+    error: IngestManifestError,
+    expectedHeader: INGEST_MANIFEST_COLUMNS,
+    checkDomainAndLabel(domain, label, cells) {
+      if (!DOMAINS.has(domain)) cells.fail(`field 'domain' is '${domain}', expected landscape, hits or voices`);
+      const labels = domainLabels(domain as IngestDomain);
+      if (label === '' ? domain !== 'landscape' : !labels.includes(label)) {
+        cells.fail(`field 'label' is '${label}', not a ${domain} class (${labels.join(', ')})${domain === 'landscape' ? ' or empty' : ''}`);
+      }
+    },
+    toRow(e, cells) {
+      const domain = e.domain as IngestDomain;
+      const source = cells.get('source') || defaultSource(domain);
+      if (!(source in INGEST_DOMAINS)) cells.fail(`field 'source' is '${source}', expected one of ${Object.keys(INGEST_DOMAINS).join(', ')}`);
+      return {
+        id: e.id, domain, label: e.label, caption: e.caption, audio: e.audio, image: e.image, split: e.split, intensity: e.intensity,
+        source: source as IngestSource, origin: cells.get('origin'), start: cells.number('start', 0, Number.MAX_VALUE, 0), duration: cells.number('duration', 0, Number.MAX_VALUE, 0), group: cells.get('group') || e.id,
+        audioPath: e.audioPath, imagePath: e.imagePath,
+      };
+    },
   });
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../media/atomic-write.js';
 import { FfmpegMissingError, MediaDecodeError, requireFfmpeg } from '../media/ffmpeg.js';
 import { hashString } from '../sonictoy/prng.js';
-import type { Split } from '../sonictoy/manifest.js';
+import type { Split } from '../manifest/index.js';
 import { IngestError } from './errors.js';
 import { INGEST_DOMAINS, type IngestSource } from './labels.js';
 import { ingestManifestCsv, type IngestManifestRow } from './manifest.js';

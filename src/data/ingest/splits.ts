@@ -1,7 +1,7 @@
 // Deterministic, seeded train/val/test assignment, stratified by label and grouped (all items of a group,
 // e.g. the windows of one video, land in the same split so near-duplicates never straddle train and test).
 import { hashString } from '../sonictoy/prng.js';
-import type { Split } from '../sonictoy/manifest.js';
+import type { Split } from '../manifest/index.js';
 
 export interface SplitFractions {
   train: number;

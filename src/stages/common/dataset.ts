@@ -1,14 +1,15 @@
-// The `dataset` directory every method stage reads: manifest.csv (id,domain,label,caption,audio,image,split,
-// intensity, plus any extra columns) with media paths relative to the manifest. Unlike the SonicToy reader,
-// domains and labels are free strings, so the same stages serve SonicToy and the paper's ingested data.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { parseCsv } from '../../data/tabular/csv.js';
+// The `dataset` directory every method stage reads: manifest.csv in the shared manifest format
+// (src/data/manifest: id,domain,label,caption,audio,image,split,intensity, plus any extra columns, which are
+// ignored). Unlike the SonicToy and ingest readers, domains and labels are free strings, so the same stages
+// serve SonicToy and the paper's ingested data.
+import { join } from 'node:path';
+import { MANIFEST_COLUMNS, MANIFEST_FILE, manifestMediaPath, readManifestFile, writeManifestFile, type Split } from '../../data/manifest/index.js';
 
-export const MANIFEST_FILE = 'manifest.csv';
-const COLUMNS = ['id', 'domain', 'label', 'caption', 'audio', 'image', 'split', 'intensity'] as const;
-export type DatasetSplit = 'train' | 'val' | 'test';
+export { MANIFEST_FILE };
+export type DatasetSplit = Split;
+
+/** Intensity of a row whose intensity cell is empty. */
+const DEFAULT_INTENSITY = 0.5;
 
 export interface DatasetRow {
   id: string;
@@ -26,52 +27,22 @@ export function manifestPathOf(datasetDir: string): string {
 }
 
 export function readDataset(datasetDir: string): DatasetRow[] {
-  const path = manifestPathOf(datasetDir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`${path}: cannot read the dataset manifest (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const records = parseCsv(text, path);
-  if (records.length === 0) throw new Error(`${path}: empty manifest (expected a header ${COLUMNS.join(',')})`);
-  const header = records[0]!.fields.map((h) => h.trim());
-  const at = new Map<string, number>();
-  for (const c of COLUMNS) {
-    const i = header.indexOf(c);
-    if (i < 0) throw new Error(`${path}:1: header lacks column '${c}' (expected ${COLUMNS.join(',')})`);
-    at.set(c, i);
-  }
-  const root = dirname(resolve(path));
-  return records.slice(1).map(({ line, fields }) => {
-    const get = (c: (typeof COLUMNS)[number]) => fields[at.get(c)!] ?? '';
-    const split = get('split');
-    if (split !== 'train' && split !== 'val' && split !== 'test') throw new Error(`${path}:${line}: field 'split' is '${split}', expected train, val or test`);
-    const intensity = Number(get('intensity') || '0.5');
-    if (!Number.isFinite(intensity)) throw new Error(`${path}:${line}: field 'intensity' is not a number`);
-    const media = (c: 'audio' | 'image') => {
-      const v = get(c);
-      if (v.trim() === '') throw new Error(`${path}:${line}: field '${c}' is empty`);
-      return isAbsolute(v) ? v : resolve(root, v);
-    };
-    return { id: get('id'), domain: get('domain'), label: get('label'), caption: get('caption'), split, intensity, audioPath: media('audio'), imagePath: media('image') };
+  return readManifestFile(manifestPathOf(datasetDir), {
+    defaultIntensity: DEFAULT_INTENSITY,
+    toRow: (e) => ({ id: e.id, domain: e.domain, label: e.label, caption: e.caption, split: e.split, intensity: e.intensity, audioPath: e.audioPath, imagePath: e.imagePath }),
   });
 }
 
 /**
- * Writes manifest.csv into `dir`. Media inside `dir` get relative paths; media elsewhere (another stage's
- * immutable output) keep absolute paths, since a stage's output directory moves into the object store.
+ * Writes manifest.csv into `dir` (atomically). Media inside `dir` get relative paths; media elsewhere (another
+ * stage's immutable output) keep absolute paths, since a stage's output directory moves into the object store.
  */
 export function writeDataset(dir: string, rows: readonly DatasetRow[]): void {
-  const rel = (p: string) => {
-    const r = relative(dir, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r.split('\\').join('/');
-  };
-  const csv = stringify(
-    rows.map((r) => [r.id, r.domain, r.label, r.caption, rel(r.audioPath), rel(r.imagePath), r.split, String(r.intensity)]),
-    { header: true, columns: [...COLUMNS] },
+  writeManifestFile(
+    manifestPathOf(dir),
+    MANIFEST_COLUMNS,
+    rows.map((r) => [r.id, r.domain, r.label, r.caption, manifestMediaPath(dir, r.audioPath), manifestMediaPath(dir, r.imagePath), r.split, r.intensity]),
   );
-  writeFileSync(manifestPathOf(dir), csv);
 }
 
 export function domainsOf(rows: readonly DatasetRow[]): string[] {

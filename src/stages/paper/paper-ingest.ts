@@ -55,8 +55,8 @@ function paperIngest(inner: StageDefinition, dataset: FixtureDatasetName): Stage
 const FIXTURE_SPLIT_CYCLE = ['train', 'train', 'val', 'test'] as const;
 
 async function dealFixtureSplits(datasetDir: string, log: (m: string) => void): Promise<void> {
-  const { writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
+  const { writeFileAtomicSync } = await import('../../data/media/atomic-write.js');
   const { ingestManifestCsv, readIngestManifest } = await import('../../data/ingest/manifest.js');
   const path = join(datasetDir, 'manifest.csv');
   const rows = readIngestManifest(path);
@@ -67,7 +67,7 @@ async function dealFixtureSplits(datasetDir: string, log: (m: string) => void): 
     rows[i]!.split = FIXTURE_SPLIT_CYCLE[k % FIXTURE_SPLIT_CYCLE.length]!;
     perDomain.set(rows[i]!.domain, k + 1);
   }
-  writeFileSync(path, ingestManifestCsv(rows.map(({ audioPath: _a, imagePath: _i, ...r }) => r)));
+  writeFileAtomicSync(path, Buffer.from(ingestManifestCsv(rows.map(({ audioPath: _a, imagePath: _i, ...r }) => r)), 'utf8'));
   const count = (s: string) => rows.filter((r) => r.split === s).length;
   log(`fixture splits dealt round-robin: train ${count('train')}, val ${count('val')}, test ${count('test')}`);
 }
