@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../src/compute/tfjs.js';
+import { isOperationAborted } from '../../src/compute/yield-point.js';
 import type { RgbImage } from '../../src/data/media/index.js';
 import type { NoisePredictorInput } from '../../src/sonic/noise-predictor.js';
 import type { DiffusionBackbone } from '../../src/stages/common/diffusion-models.js';
@@ -85,6 +86,14 @@ test('text and audio mode start each position from the same noise', async () => 
   assert.deepEqual(audioCalls[0]!.text, [0, 0, 0, 0], 'audio mode samples with the null text');
   const half = 2 * LATENT[0] * LATENT[1] * LATENT[2];
   assert.deepEqual([...textCalls[0]!.sample.subarray(0, half)], [...audioCalls[0]!.sample.subarray(0, half)]);
+});
+
+test('an aborted signal stops sampling before the next chunk', async () => {
+  const calls: Call[] = [];
+  const controller = new AbortController();
+  const sampling = generateImages(recordingBackbone(calls), E, { texts: [row(1), row(2), row(3)] }, { ...OPTS, signal: controller.signal }, () => controller.abort());
+  await assert.rejects(sampling, (e: unknown) => isOperationAborted(e));
+  assert.equal(calls.length, OPTS.steps, 'only the first chunk was sampled');
 });
 
 test('label prompts: the class label token states per clip; a label without states is a clear error', () => {

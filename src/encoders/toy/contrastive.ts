@@ -5,6 +5,7 @@ import '../../compute/tfjs.js';
 import { matMul } from '../../compute/ops/index.js';
 import { Rng } from '../../data/sonictoy/prng.js';
 import type { ParamStore } from '../../compute/param-store.js';
+import { yieldPoint } from '../../compute/yield-point.js';
 
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12)) as T;
@@ -85,18 +86,22 @@ export interface OptimizeOptions {
   afterStep?: () => void;
   onProgress?: ProgressCallback;
   progressEvery?: number;
+  /** Checked between steps (see compute/yield-point): once aborted, training stops with an OperationAbortedError. */
+  signal?: AbortSignal;
 }
 
 /** Runs Adam; returns the mean loss over the last 10% of steps. */
-export function optimize(o: OptimizeOptions): number {
+export async function optimize(o: OptimizeOptions): Promise<number> {
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new Error(`training steps must be a positive integer, got ${o.steps}`);
   if (!(o.learningRate > 0)) throw new Error(`learning rate must be > 0, got ${o.learningRate}`);
   const adam = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
   const start = Date.now();
   const every = o.progressEvery ?? Math.max(1, Math.floor(o.steps / 20));
   const tail: number[] = [];
+  const betweenSteps = yieldPoint(o.signal);
   try {
     for (let step = 0; step < o.steps; step++) {
+      await betweenSteps();
       const warm = Math.min(1, (step + 1) / Math.max(1, o.warmupSteps));
       // tfjs reads the (protected) field on every update, which is how a schedule is applied.
       (adam as unknown as { learningRate: number }).learningRate = o.learningRate * warm * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps));

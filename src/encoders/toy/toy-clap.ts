@@ -155,7 +155,7 @@ export class ToyClap {
 }
 
 /** Trains toy-CLAP on the manifest's training split (all domains). */
-export async function trainToyClap(rows: readonly ToyRow[], options: Partial<ToyClapTrainOptions> = {}, onProgress?: ProgressCallback): Promise<ToyClap> {
+export async function trainToyClap(rows: readonly ToyRow[], options: Partial<ToyClapTrainOptions> = {}, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ToyClap> {
   const o = resolveOptions(TOY_CLAP_DEFAULTS, options, 'toy-CLAP training');
   const train = splitRows(rows, 'train');
   requireRows(train, 'toy-CLAP training');
@@ -173,21 +173,27 @@ export async function trainToyClap(rows: readonly ToyRow[], options: Partial<Toy
   const model = ToyClap.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
-  optimize({
-    variables: model.params.variables(),
-    steps: o.steps,
-    learningRate: o.learningRate,
-    warmupSteps: o.warmupSteps,
-    onProgress,
-    loss: () => {
-      const batch = sampler.next();
-      const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
-      const a = model.audioForward(batch.map((i) => mels[i]!));
-      const t = model.textForward(texts).pooled;
-      return symmetricInfoNce(a, t, model.logScale(), texts);
-    },
-    afterStep: () => clampLogScale(model, LOGIT_SCALE),
-  });
+  try {
+    await optimize({
+      variables: model.params.variables(),
+      steps: o.steps,
+      learningRate: o.learningRate,
+      warmupSteps: o.warmupSteps,
+      onProgress,
+      signal,
+      loss: () => {
+        const batch = sampler.next();
+        const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
+        const a = model.audioForward(batch.map((i) => mels[i]!));
+        const t = model.textForward(texts).pooled;
+        return symmetricInfoNce(a, t, model.logScale(), texts);
+      },
+      afterStep: () => clampLogScale(model, LOGIT_SCALE),
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   return model;
 }
 

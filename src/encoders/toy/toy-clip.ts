@@ -183,7 +183,7 @@ function checkConfig(c: ToyClipConfig, where: string): void {
 }
 
 /** Trains toy-CLIP on the manifest's training split (all domains). */
-export async function trainToyClip(rows: readonly ToyRow[], options: Partial<ToyClipTrainOptions> = {}, onProgress?: ProgressCallback): Promise<ToyClip> {
+export async function trainToyClip(rows: readonly ToyRow[], options: Partial<ToyClipTrainOptions> = {}, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ToyClip> {
   const o = resolveOptions(TOY_CLIP_DEFAULTS, options, 'toy-CLIP training');
   const train = splitRows(rows, 'train');
   requireRows(train, 'toy-CLIP training');
@@ -205,23 +205,29 @@ export async function trainToyClip(rows: readonly ToyRow[], options: Partial<Toy
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
   const variables = model.params.variables();
-  optimize({
-    variables,
-    steps: o.steps,
-    learningRate: o.learningRate,
-    warmupSteps: o.warmupSteps,
-    onProgress,
-    loss: () => {
-      const batch = sampler.next();
-      const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
-      const flips = batch.map(() => o.flipImages && rng.chance(0.5));
-      const x = imageBatch(batch.map((i) => images[i]!), imageSize, flips);
-      const img = model.imageForward(x).projected;
-      const txt = model.textForward(texts).pooled;
-      return symmetricInfoNce(img, txt, model.logScale(), texts);
-    },
-    afterStep: () => clampLogScale(model, LOGIT_SCALE),
-  });
+  try {
+    await optimize({
+      variables,
+      steps: o.steps,
+      learningRate: o.learningRate,
+      warmupSteps: o.warmupSteps,
+      onProgress,
+      signal,
+      loss: () => {
+        const batch = sampler.next();
+        const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
+        const flips = batch.map(() => o.flipImages && rng.chance(0.5));
+        const x = imageBatch(batch.map((i) => images[i]!), imageSize, flips);
+        const img = model.imageForward(x).projected;
+        const txt = model.textForward(texts).pooled;
+        return symmetricInfoNce(img, txt, model.logScale(), texts);
+      },
+      afterStep: () => clampLogScale(model, LOGIT_SCALE),
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   return model;
 }
 

@@ -123,6 +123,7 @@ export async function trainToyWav2Clip(
   clip: ToyClip,
   options: Partial<ToyWav2ClipTrainOptions> = {},
   onProgress?: ProgressCallback,
+  signal?: AbortSignal,
 ): Promise<ToyWav2Clip> {
   const o = resolveOptions(TOY_WAV2CLIP_DEFAULTS, options, 'toy-Wav2CLIP training');
   const train = splitRows(rows, 'train');
@@ -140,21 +141,27 @@ export async function trainToyWav2Clip(
   const model = ToyWav2Clip.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const dim = clip.jointDim;
-  optimize({
-    variables: model.params.variables(),
-    steps: o.steps,
-    learningRate: o.learningRate,
-    warmupSteps: o.warmupSteps,
-    onProgress,
-    loss: () => {
-      const batch = sampler.next();
-      const targets = new Float32Array(batch.length * dim);
-      batch.forEach((i, k) => targets.set(imageEmb[i]!, k * dim));
-      const a = model.audioForward(batch.map((i) => mels[i]!));
-      return symmetricInfoNce(a, tf.tensor2d(targets, [batch.length, dim]), model.logScale());
-    },
-    afterStep: () => clampLogScale(model, LOGIT_SCALE),
-  });
+  try {
+    await optimize({
+      variables: model.params.variables(),
+      steps: o.steps,
+      learningRate: o.learningRate,
+      warmupSteps: o.warmupSteps,
+      onProgress,
+      signal,
+      loss: () => {
+        const batch = sampler.next();
+        const targets = new Float32Array(batch.length * dim);
+        batch.forEach((i, k) => targets.set(imageEmb[i]!, k * dim));
+        const a = model.audioForward(batch.map((i) => mels[i]!));
+        return symmetricInfoNce(a, tf.tensor2d(targets, [batch.length, dim]), model.logScale());
+      },
+      afterStep: () => clampLogScale(model, LOGIT_SCALE),
+    });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   return model;
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contactSheet, type RgbImage } from '../../data/media/index.js';
+import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadImages } from '../../encoders/toy/toy-media.js';
 import { ddimInvert, pnpEdit, pnpSitesFor } from '../../sonic/method.js';
@@ -49,8 +50,10 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const items: ImageSetItem[] = [];
   const before: RgbImage[] = [];
   const after: RgbImage[] = [];
+  const betweenChunks = yieldPoint(ctx.signal);
   try {
     for (let s = 0; s < order.length; s += p.chunk) {
+      await betweenChunks();
       const part = order.slice(s, s + p.chunk);
       const clipIdx = part.map((j) => test[j]!);
       const srcIdx = part.map((j) => test[sources[j]!]!);

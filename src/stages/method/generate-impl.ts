@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { contactSheet, type RgbImage } from '../../data/media/index.js';
+import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadClips, loadImages } from '../../encoders/toy/toy-media.js';
 import { mixAudioEmbeddings, sample } from '../../sonic/method.js';
@@ -20,12 +21,21 @@ export interface GenerationConditions {
   texts?: readonly Float32Array[];
 }
 
+export interface SamplingOptions {
+  steps: number;
+  guidance: number;
+  seed: number;
+  chunk: number;
+  /** Checked between chunks: once aborted, sampling stops with an OperationAbortedError. */
+  signal?: AbortSignal;
+}
+
 /** Samples one image per condition (same seed → same initial noise per position). */
 export async function generateImages(
   backbone: DiffusionBackbone,
   e: Pick<Embeddings, 'nullText' | 'textTokens' | 'textWidth'>,
   cond: GenerationConditions,
-  o: { steps: number; guidance: number; seed: number; chunk: number },
+  o: SamplingOptions,
   onChunk?: (done: number) => void,
 ): Promise<RgbImage<Float32Array>[]> {
   const n = cond.audio?.embeddings.length ?? cond.texts?.length;
@@ -34,8 +44,10 @@ export async function generateImages(
   const [h, w, c] = backbone.latentShape;
   const out: RgbImage<Float32Array>[] = [];
   const nullText = textTensor([e.nullText], e.textTokens, e.textWidth);
+  const betweenChunks = yieldPoint(o.signal);
   try {
     for (let i = 0; i < n; i += o.chunk) {
+      await betweenChunks();
       const size = Math.min(o.chunk, n - i);
       const m = cond.audio?.model;
       const audio = m ? m.audioTokens(cond.audio!.embeddings.slice(i, i + size)) : undefined;
@@ -95,7 +107,7 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
   const backbone = m ? m.backbone : await loadBackbone(bundle);
   const out = ctx.outputs.images!;
   try {
-    const opts = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk };
+    const opts: SamplingOptions = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk, signal: ctx.signal };
     const cond: GenerationConditions = m ? { audio: { model: m, embeddings: test.map((i) => e.audio[i]!) } } : { texts: texts! };
     const images = await generateImages(backbone, e, cond, opts, (done) => ctx.progress(done, test.length, `generate ${p.domain}${textMode ? ' (text)' : ''}`));
     const items: ImageSetItem[] = test.map((i, j) => {
@@ -126,7 +138,7 @@ function writeClassGrid(out: string, items: readonly ImageSetItem[], images: rea
   writeImage(out, 'grid.png', contactSheet(grid, { scale: 2 }));
 }
 
-async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedModel, e: Embeddings, rows: DatasetRow[], test: number[], out: string, opts: { steps: number; guidance: number; seed: number; chunk: number }): Promise<void> {
+async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedModel, e: Embeddings, rows: DatasetRow[], test: number[], out: string, opts: SamplingOptions): Promise<void> {
   const p = ctx.params;
   const byLabel = new Map<string, number>();
   for (const i of test) if (!byLabel.has(e.labels[i]!)) byLabel.set(e.labels[i]!, i);

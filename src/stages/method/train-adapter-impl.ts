@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { saveTorchCheckpoint } from '../../compute/param-store.js';
+import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadImages } from '../../encoders/toy/toy-media.js';
 import { createStage2Optimizer, mulberry32, stage2ModelFromUNet, stage2Step } from '../../sonic/method.js';
@@ -44,7 +45,9 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
     const every = Math.max(1, Math.floor(p.steps / 50));
     let tail = 0;
     let tailN = 0;
+    const betweenSteps = yieldPoint(ctx.signal);
     for (let step = 0; step < p.steps; step++) {
+      await betweenSteps();
       const pick = Array.from({ length: Math.min(p.batch, train.length) }, () => Math.floor(rand() * train.length));
       const flip = pick.map(() => p.flip && rand() < 0.5);
       const batch = tf.tidy(() => {

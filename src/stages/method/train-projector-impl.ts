@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { AudioProjector, groupedAdamW, sampleContrastiveIndices, stage1Step, type AudioProjectorConfig } from '../../sonic/method.js';
 import { ablationSwitches } from './ablation.js';
@@ -65,7 +66,9 @@ export async function trainProjector(ctx: StageContext<TrainProjectorParams>): P
     const rand = mulberry32(p.seed ^ 0x5151);
     const lossOpts = { lambdaContrastive: contrastive ? p.lambdaContrastive : 0, lambdaMse: mse ? p.lambdaMse : 0, temperature: p.temperature };
     const every = Math.max(1, Math.floor(p.steps / 50));
+    const betweenSteps = yieldPoint(ctx.signal);
     for (let step = 0; step < p.steps; step++) {
+      await betweenSteps();
       const anchors = Array.from({ length: Math.min(p.batch, train.length) }, () => anchorPool[Math.floor(rand() * anchorPool.length)]!);
       const { positives, negatives: negs } = sampleContrastiveIndices(labels, anchors, negatives, p.seed + step);
       const rowsAt = (idx: number[]) => idx.map((i) => e.audio[train[i]!]!);

@@ -14,7 +14,7 @@ export const trainToyClapStage: StageDefinition<ToyTrainParams> = {
     const { trainToyClap, evaluateToyClap, TOY_CLAP_QUICK } = await import('../../encoders/toy/index.js');
     await initCompute(ctx);
     const rows = readManifest(`${ctx.inputs.dataset as string}/manifest.csv`);
-    const model = await trainToyClap(rows, trainerOptions(ctx.params, TOY_CLAP_QUICK), progressReporter(ctx, 'train toy-CLAP'));
+    const model = await trainToyClap(rows, trainerOptions(ctx.params, TOY_CLAP_QUICK), progressReporter(ctx, 'train toy-CLAP'), ctx.signal);
     try {
       await model.save(ctx.outputs.model!);
       logReport(ctx, await evaluateToyClap(model, rows));

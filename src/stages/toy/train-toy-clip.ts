@@ -14,7 +14,7 @@ export const trainToyClipStage: StageDefinition<ToyTrainParams> = {
     const { trainToyClip, evaluateToyClip, TOY_CLIP_QUICK } = await import('../../encoders/toy/index.js');
     await initCompute(ctx);
     const rows = readManifest(`${ctx.inputs.dataset as string}/manifest.csv`);
-    const model = await trainToyClip(rows, trainerOptions(ctx.params, TOY_CLIP_QUICK), progressReporter(ctx, 'train toy-CLIP'));
+    const model = await trainToyClip(rows, trainerOptions(ctx.params, TOY_CLIP_QUICK), progressReporter(ctx, 'train toy-CLIP'), ctx.signal);
     try {
       await model.save(ctx.outputs.model!);
       logReport(ctx, await evaluateToyClip(model, rows));

@@ -46,7 +46,7 @@ export const trainToySdStage: StageDefinition<z.infer<typeof params>> = {
       const trained = await trainToyUnet(rows, vae.vae, text, unetOptions, (pr) => {
         ctx.progress(pr.step, pr.steps, 'train toy-SD UNet');
         if (pr.step % Math.max(1, Math.floor(pr.steps / 50)) === 0) ctx.metric('unet_loss', pr.loss, { step: pr.step });
-      });
+      }, ctx.signal);
       const model = {
         vae: vae.vae,
         vaeParams: vae.params,

@@ -27,10 +27,10 @@ export const trainToyVaeStage: StageDefinition<z.infer<typeof params>> = {
     const rows = readManifest(`${ctx.inputs.dataset as string}/manifest.csv`);
     const p = ctx.params;
     const every = (steps: number) => Math.max(1, Math.floor(steps / 50));
-    const trained = trainToyVae(rows, { ...TOY_SD_PROFILES[p.profile].vae, seed: p.seed, ...p.vae }, (pr) => {
+    const trained = await trainToyVae(rows, { ...TOY_SD_PROFILES[p.profile].vae, seed: p.seed, ...p.vae }, (pr) => {
       ctx.progress(pr.step, pr.steps, 'train toy-SD VAE');
       if (pr.step % every(pr.steps) === 0) ctx.metric('vae_loss', pr.loss, { step: pr.step });
-    });
+    }, ctx.signal);
     try {
       const out = ctx.outputs.vae!;
       writeToyVaeDir(out, trained.vae, trained.params, trained.latentScale);

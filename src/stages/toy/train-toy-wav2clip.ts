@@ -16,7 +16,7 @@ export const trainToyWav2ClipStage: StageDefinition<ToyTrainParams> = {
     const rows = readManifest(`${ctx.inputs.dataset as string}/manifest.csv`);
     const clip = await ToyClip.load(ctx.inputs.clip as string);
     try {
-      const model = await trainToyWav2Clip(rows, clip, trainerOptions(ctx.params, TOY_WAV2CLIP_QUICK), progressReporter(ctx, 'train toy-Wav2CLIP'));
+      const model = await trainToyWav2Clip(rows, clip, trainerOptions(ctx.params, TOY_WAV2CLIP_QUICK), progressReporter(ctx, 'train toy-Wav2CLIP'), ctx.signal);
       try {
         await model.save(ctx.outputs.model!);
         logReport(ctx, await evaluateToyWav2Clip(model, clip, rows));

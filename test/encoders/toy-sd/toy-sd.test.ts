@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../../src/compute/tfjs.js';
 import { SafetensorsFile } from '../../../src/compute/safetensors.js';
+import { isOperationAborted } from '../../../src/compute/yield-point.js';
 import { generateSonicToy, readManifest, type ResolvedManifestRow } from '../../../src/data/sonictoy/index.js';
 import { readPng } from '../../../src/data/media/png.js';
 import { NoiseSchedule } from '../../../src/sonic/schedulers/noise-schedule.js';
@@ -97,8 +98,8 @@ test('audioCrossAttentionDim is a parameter (the projector width); a crossAttent
 });
 
 test('training is deterministic given a seed', async () => {
-  const a = trainToyVae(rows, { ...quick.vae, steps: 3, seed: 7 });
-  const b = trainToyVae(rows, { ...quick.vae, steps: 3, seed: 7 });
+  const a = await trainToyVae(rows, { ...quick.vae, steps: 3, seed: 7 });
+  const b = await trainToyVae(rows, { ...quick.vae, steps: 3, seed: 7 });
   const name = 'decoder.conv_out.weight';
   assert.deepEqual(values(a.params.get(name)), values(b.params.get(name)));
   assert.equal(a.latentScale, b.latentScale);
@@ -106,19 +107,38 @@ test('training is deterministic given a seed', async () => {
   const ub = await trainToyUnet(rows, b.vae, encoder, { ...quick.unet, steps: 3, seed: 7 });
   assert.deepEqual(ua.report.lossCurve, ub.report.lossCurve);
   assert.deepEqual(values(ua.params.get('conv_out.weight')), values(ub.params.get('conv_out.weight')));
-  const c = trainToyVae(rows, { ...quick.vae, steps: 3, seed: 8 });
+  const c = await trainToyVae(rows, { ...quick.vae, steps: 3, seed: 8 });
   assert.notDeepEqual(values(c.params.get(name)), values(a.params.get(name)));
   for (const s of [a.params, b.params, c.params, ua.params, ub.params]) s.dispose();
 });
 
-test('the VAE reconstruction loss falls over a few steps', () => {
+test('the VAE reconstruction loss falls over a few steps', async () => {
   const losses: number[] = [];
-  const r = trainToyVae(rows, { ...quick.vae, steps: 30, batch: 16 }, (p) => losses.push(p.loss));
+  const r = await trainToyVae(rows, { ...quick.vae, steps: 30, batch: 16 }, (p) => losses.push(p.loss));
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   assert.equal(losses.length, 30);
   assert.ok(mean(losses.slice(-5)) < 0.8 * mean(losses.slice(0, 5)), `losses ${losses.map((l) => l.toFixed(3)).join(' ')}`);
   assert.ok(r.report.valPsnrDb !== null && Number.isFinite(r.report.valPsnrDb));
   r.params.dispose();
+});
+
+test('an aborted signal stops VAE and UNet training at the next step, leaving no tensors behind', async () => {
+  for (const phase of ['vae', 'unet'] as const) {
+    const tensorsBefore = tf.memory().numTensors;
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const stop = (p: { step: number }) => {
+      seen.push(p.step);
+      if (p.step === 2) controller.abort(new Error('interrupted'));
+    };
+    const training =
+      phase === 'vae'
+        ? trainToyVae(rows, { ...quick.vae, steps: 20 }, stop, controller.signal)
+        : trainToyUnet(rows, model.vae, encoder, { ...quick.unet, steps: 20 }, stop, controller.signal);
+    await assert.rejects(training, (e: unknown) => isOperationAborted(e));
+    assert.deepEqual(seen, [1, 2], `${phase}: training went on after the abort`);
+    assert.equal(tf.memory().numTensors, tensorsBefore, `${phase}: an aborted training left tensors behind`);
+  }
 });
 
 test('UNet steps lower the ε-loss of a fixed batch, with every non-adapter parameter trained on wasm', async () => {
@@ -245,6 +265,6 @@ test('the VAE alone: diffusers directory round trip with the latent scale, and t
   assert.throws(() => toyVaeQuality(model.vae, rows, join(out, 'x.png'), { heldOutSplit: 'holdout' }), /no rows in the held-out split 'holdout'/);
 });
 
-test('a missing split is a clear error', () => {
-  assert.throws(() => trainToyVae(rows, { ...quick.vae, steps: 1, trainSplit: 'training' }), /no rows in split 'training' \(the manifest has splits: train, val, test\)/);
+test('a missing split is a clear error', async () => {
+  await assert.rejects(trainToyVae(rows, { ...quick.vae, steps: 1, trainSplit: 'training' }), /no rows in split 'training' \(the manifest has splits: train, val, test\)/);
 });

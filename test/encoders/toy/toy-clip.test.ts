@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsFile } from '../../../src/compute/safetensors.js';
+import { isOperationAborted } from '../../../src/compute/yield-point.js';
 import { evaluateToyClip, ToyClip, toyClipImageEncoder, toyClipImageFeatures, toyClipTextEncoder, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadImages } from '../../../src/encoders/toy/toy-media.js';
 import { QUICK_CLIP, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
@@ -113,6 +114,21 @@ test('toy-CLIP training is deterministic in its seed and leaks no tensors', asyn
     again.dispose();
     other.dispose();
   }
+});
+
+test('toy-CLIP training stops at the next step once its signal is aborted, leaving no tensors behind', async () => {
+  const tensorsBefore = tf.memory().numTensors;
+  const controller = new AbortController();
+  const stepsSeen: number[] = [];
+  await assert.rejects(
+    trainToyClip(world.rows, { ...QUICK_CLIP, steps: 40 }, (p) => {
+      stepsSeen.push(p.step);
+      controller.abort(new Error('interrupted'));
+    }, controller.signal),
+    (e: unknown) => isOperationAborted(e),
+  );
+  assert.equal(stepsSeen.length, 1, `training went on after the abort: progress at steps ${stepsSeen.join(', ')}`);
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'an aborted training left tensors behind');
 });
 
 test('toy-CLIP reports retrieval and zero-shot numbers and rejects unknown options', async () => {

@@ -36,14 +36,18 @@ export async function trainToySd(
   textEncoder: TextEncoder,
   options: TrainToySdOptions = {},
   onProgress?: ToySdProgressFn,
+  signal?: AbortSignal,
 ): Promise<{ model: ToySd; report: ToySdReport }> {
   const profile = options.profile ?? 'default';
   const base = TOY_SD_PROFILES[profile];
   if (!base) throw new Error(`trainToySd: unknown profile '${String(profile)}' (expected ${Object.keys(TOY_SD_PROFILES).join(' or ')})`);
   const seed = options.seed !== undefined ? { seed: options.seed } : {};
-  const vae = trainToyVae(rows, { ...base.vae, ...seed, ...options.vae }, onProgress);
+  const vae = await trainToyVae(rows, { ...base.vae, ...seed, ...options.vae }, onProgress, signal);
   const unetOptions: Partial<ToyUnetOptions> = { ...base.unet, ...seed, ...options.unet, unet: { ...base.unet.unet, ...options.unet?.unet } };
-  const unet = await trainToyUnet(rows, vae.vae, textEncoder, unetOptions, onProgress);
+  const unet = await trainToyUnet(rows, vae.vae, textEncoder, unetOptions, onProgress, signal).catch((err: unknown) => {
+    vae.params.dispose();
+    throw err;
+  });
   return {
     model: {
       vae: vae.vae,

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../../../compute/tfjs.js';
 import type { ParamStore } from '../../../compute/param-store.js';
+import { yieldPoint } from '../../../compute/yield-point.js';
 import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
 import type { TextEncoder } from '../../interfaces.js';
 import { epsilonMseLoss } from '../../../sonic/losses/regression.js';
@@ -189,6 +190,7 @@ export async function trainToyUnet(
   textEncoder: TextEncoder,
   options: Partial<ToyUnetOptions> = {},
   onProgress?: ToySdProgressFn,
+  signal?: AbortSignal,
 ): Promise<TrainedToyUnet> {
   const o = resolveOptions(options);
   const trainRows = rowsOfSplit(rows, o.trainSplit, WHAT, true);
@@ -207,8 +209,10 @@ export async function trainToyUnet(
   let seen = 0;
   const started = performance.now();
   const cpuStart = process.cpuUsage();
+  const betweenSteps = yieldPoint(signal);
   try {
     for (let step = 0; step < o.steps; step++) {
+      await betweenSteps();
       const lr = learningRate(step, o.steps, o.lr, o.warmupSteps);
       optimizer.groups[0]!.lr = lr;
       const uniform = () => sampler.uniform();
@@ -223,6 +227,9 @@ export async function trainToyUnet(
       losses.push(value);
       onProgress?.({ phase: 'unet', step: step + 1, steps: o.steps, loss: value, lr, elapsedSeconds: (performance.now() - started) / 1000 });
     }
+  } catch (err) {
+    params.dispose();
+    throw err;
   } finally {
     data.dispose();
     optimizer.dispose();

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../../../compute/tfjs.js';
 import { ParamStore } from '../../../compute/param-store.js';
+import { yieldPoint } from '../../../compute/yield-point.js';
 import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
 import { groupedAdamW, lossAndGrads } from '../../../sonic/training/optimizer.js';
 import { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
@@ -149,7 +150,13 @@ function reconstructionMse(vae: AutoencoderKL, images: tf.Tensor4D, chunk = 64):
   return sum / images.size;
 }
 
-export function trainToyVae(rows: readonly ResolvedManifestRow[], options: Partial<ToyVaeOptions> = {}, onProgress?: ToySdProgressFn): TrainedToyVae {
+/** Trains toy-SD's autoencoder; `signal` is checked between steps (training stops with an OperationAbortedError once it is aborted). */
+export async function trainToyVae(
+  rows: readonly ResolvedManifestRow[],
+  options: Partial<ToyVaeOptions> = {},
+  onProgress?: ToySdProgressFn,
+  signal?: AbortSignal,
+): Promise<TrainedToyVae> {
   const o = resolveOptions(options);
   const config = toyVaeConfig(o);
   const trainRows = rowsOfSplit(rows, o.trainSplit, WHAT, true);
@@ -164,8 +171,10 @@ export function trainToyVae(rows: readonly ResolvedManifestRow[], options: Parti
   const cpuStart = process.cpuUsage();
   const tailMse: number[] = [];
   const tail = Math.max(1, Math.round(o.steps / 10));
+  const betweenSteps = yieldPoint(signal);
   try {
     for (let step = 0; step < o.steps; step++) {
+      await betweenSteps();
       const lr = learningRate(step, o.steps, o.lr, o.warmupSteps);
       optimizer.groups[0]!.lr = lr;
       const batch = tf.tidy(() => gatherRows(images, sampler.next(Math.min(o.batch, trainRows.length))) as tf.Tensor4D);
@@ -210,6 +219,9 @@ export function trainToyVae(rows: readonly ResolvedManifestRow[], options: Parti
     // The returned model carries the scale as its scalingFactor, so scaleLatents/unscaleLatents work as with SD.
     const scaled = new AutoencoderKL({ ...config, scalingFactor: report.latentScale }, params);
     return { vae: scaled, params, latentScale: report.latentScale, report };
+  } catch (err) {
+    params.dispose();
+    throw err;
   } finally {
     images.dispose();
     optimizer.dispose();
