@@ -2,6 +2,7 @@
 // [uncond, cond] with text [T(""), T(prompt)] and audio [A_null, A], then ε = ε_u + s·(ε_c − ε_u) and a
 // DDIM step. Audio mixing and volume are inputs (different audio tokens), not sampler modes.
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../compute/seeded-normal.js';
 import type { NoisePredictor } from '../noise-predictor.js';
 import { DdimScheduler } from '../schedulers/ddim.js';
 import { tileBatch } from '../schedulers/ddim-inversion.js';
@@ -55,7 +56,7 @@ export function sample(predictor: NoisePredictor, opts: GuidedSampleOptions): tf
   const scheduler = opts.scheduler ?? new DdimScheduler();
   let x: tf.Tensor4D;
   if (opts.latents) x = tf.clone(opts.latents);
-  else if (opts.latentShape) x = tf.randomNormal(opts.latentShape, 0, 1, 'float32', opts.seed ?? 0) as tf.Tensor4D;
+  else if (opts.latentShape) x = seededNormal<tf.Rank.R4>(opts.latentShape, opts.seed ?? 0);
   else throw new Error('guided sampling: give latents or latentShape');
   const cond = { text: opts.textTokens, nullText: opts.nullTextTokens, ...(opts.audioTokens ? { audio: opts.audioTokens, nullAudio: opts.nullAudioTokens! } : {}) };
   scheduler.setTimesteps(steps).forEach((t, i) => {

@@ -3,6 +3,7 @@
 // Text is null ("") by default; `dropText` < 1 keeps the caption with probability 1 − dropText (the legacy
 // script's 0.5). Timesteps, noise and text dropout all derive from `seed`, so a step is reproducible.
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../compute/seeded-normal.js';
 import type { AdamW } from '../../compute/adamw.js';
 import '../../compute/tfjs.js';
 import type { NoisePredictor } from '../noise-predictor.js';
@@ -57,7 +58,7 @@ export function stage2Loss(model: Stage2Model, batch: Stage2Batch, opts: Stage2O
   const usedCaption = Array.from({ length: b }, () => rand() >= dropText);
   if (usedCaption.some(Boolean) && !batch.captionTokens) throw new Error('stage 2: dropText < 1 needs captionTokens in the batch');
   const loss = tf.tidy(() => {
-    const eps = tf.randomNormal(batch.latents.shape, 0, 1, 'float32', opts.seed) as tf.Tensor4D;
+    const eps = seededNormal<tf.Rank.R4>(batch.latents.shape, opts.seed);
     const noisy = schedule.addNoise(batch.latents, eps, timesteps);
     const nullText = tileBatch(batch.nullTextTokens, b);
     let text = nullText;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../compute/seeded-normal.js';
 import { contactSheet, type RgbImage } from '../../data/media/index.js';
 import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
@@ -53,7 +54,7 @@ export async function generateImages(
       const audio = m ? m.audioTokens(cond.audio!.embeddings.slice(i, i + size)) : undefined;
       const text = cond.texts ? textTensor(cond.texts.slice(i, i + size), e.textTokens, e.textWidth) : nullText;
       // Each image's noise depends only on the seed and its position, not on the chunking.
-      const noise = tf.concat(Array.from({ length: size }, (_, j) => tf.randomNormal([1, h, w, c], 0, 1, 'float32', o.seed + i + j) as tf.Tensor4D), 0);
+      const noise = tf.concat(Array.from({ length: size }, (_, j) => seededNormal<tf.Rank.R4>([1, h, w, c], o.seed + i + j)), 0);
       const z = sample(backbone.unet, {
         latents: noise, textTokens: text, nullTextTokens: nullText, steps: o.steps, guidanceScale: o.guidance,
         ...(m && audio ? { audioTokens: audio, nullAudioTokens: m.nullAudio } : {}),

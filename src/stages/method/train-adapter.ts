@@ -23,7 +23,7 @@ export type TrainAdapterParams = z.infer<typeof params>;
 
 export const trainAdapterStage: StageDefinition<TrainAdapterParams> = {
   name: 'train-adapter',
-  version: '1',
+  version: '2',
   description: "Stage 2: train the UNet's gated audio adapters (+ projector at a lower lr) with the ε-loss on one domain",
   params,
   inputs: {

@@ -16,7 +16,7 @@ const params = z.strictObject({
 
 export const trainToySdStage: StageDefinition<z.infer<typeof params>> = {
   name: 'train-toy-sd',
-  version: '3',
+  version: '4',
   description: "Train toy-SD's UNet (conditioned on toy-CLIP token states) on the given VAE's latents and save both diffusers-style; logs its loss and a sample grid",
   params,
   inputs: {

@@ -1,5 +1,6 @@
 // Text-to-image with toy-SD: the model core's CFG DDIM sampler on the UNet, then the VAE decoder.
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../../compute/seeded-normal.js';
 import type { RgbImage } from '../../../data/media/image.js';
 import { sample } from '../../../sonic/guidance/cfg-sampler.js';
 import type { NoisePredictor } from '../../../sonic/noise-predictor.js';
@@ -34,7 +35,7 @@ export function sampleToySd(model: ToySdSamplingModel, textTokens: tf.Tensor3D, 
   const b = textTokens.shape[0];
   const vc = model.vae.config;
   const side = vc.sampleSize / model.vae.downsampleFactor;
-  const noise = tf.randomNormal([b, side, side, vc.latentChannels], 0, 1, 'float32', o.seed) as tf.Tensor4D;
+  const noise = seededNormal<tf.Rank.R4>([b, side, side, vc.latentChannels], o.seed);
   const images: RgbImage<Float32Array>[] = [];
   const totalSteps = Math.ceil(b / o.chunk) * o.steps;
   let done = 0;

@@ -2,6 +2,7 @@
 // absent from training, so their gates stay 0), ε-prediction MSE under the SD noise schedule, every other
 // parameter trainable, captions dropped to the null text "" with probability textDropout for CFG.
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../../compute/seeded-normal.js';
 import '../../../compute/tfjs.js';
 import type { ParamStore } from '../../../compute/param-store.js';
 import { yieldPoint } from '../../../compute/yield-point.js';
@@ -177,7 +178,7 @@ export function toyUnetLoss(unet: UNet2DCondition, schedule: NoiseSchedule, late
   const b = latents.shape[0];
   const timesteps = Array.from({ length: b }, () => Math.min(schedule.trainSteps - 1, Math.floor(uniform() * schedule.trainSteps)));
   return tf.tidy(() => {
-    const eps = tf.randomNormal(latents.shape, 0, 1, 'float32', seed) as tf.Tensor4D;
+    const eps = seededNormal<tf.Rank.R4>(latents.shape, seed);
     const noisy = schedule.addNoise(latents, eps, timesteps);
     const pred = unet.predict({ sample: noisy, timestep: tf.tensor1d(timesteps, 'float32'), textTokens: text });
     return epsilonMseLoss(pred, eps);

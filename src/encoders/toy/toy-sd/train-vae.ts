@@ -2,6 +2,7 @@
 // a small KL term on the sampled posterior, then the latent scale 1/std of the training latents (the role
 // of SD's 0.18215).
 import * as tf from '@tensorflow/tfjs-core';
+import { seededNormal } from '../../../compute/seeded-normal.js';
 import '../../../compute/tfjs.js';
 import { ParamStore } from '../../../compute/param-store.js';
 import { yieldPoint } from '../../../compute/yield-point.js';
@@ -119,7 +120,7 @@ function resolveOptions(options: Partial<ToyVaeOptions>): ToyVaeOptions {
 function vaeLoss(vae: AutoencoderKL, x: tf.Tensor4D, klWeight: number, samplePosterior: boolean, seed: number): { total: tf.Scalar; mse: tf.Scalar } {
   const { mean, logvar } = vae.encodeMoments(x);
   const clipped = tf.clipByValue(logvar, -30, 20);
-  const z = samplePosterior ? (tf.add(mean, tf.mul(tf.exp(tf.mul(clipped, 0.5)), tf.randomNormal(mean.shape, 0, 1, 'float32', seed))) as tf.Tensor4D) : mean;
+  const z = samplePosterior ? (tf.add(mean, tf.mul(tf.exp(tf.mul(clipped, 0.5)), seededNormal<tf.Rank.R4>(mean.shape, seed))) as tf.Tensor4D) : mean;
   const mse = tf.mean(tf.square(tf.sub(vae.decode(z), x))) as tf.Scalar;
   if (klWeight === 0) return { total: mse, mse };
   const kl = tf.mul(tf.mean(tf.sub(tf.add(tf.square(mean), tf.exp(clipped)), tf.add(clipped, 1))), 0.5);
