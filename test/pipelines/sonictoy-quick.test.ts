@@ -1,6 +1,7 @@
 // The whole SonicToy DAG at the quick profile through the real CLI, in a temporary workspace: every
 // table cell of ours must be a number this run logged (cross-checked with `sonic metrics`), the
-// README and every picture it links must exist, and a second run must be fully cached.
+// README and every picture it links must exist, and a second run must be fully cached. A second workspace
+// then runs the same DAG from scratch and must log every metric (timings aside) bit for bit the same.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,8 +17,8 @@ const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
 const RESULTS = '../out/sonictoy'; // relative to the pipeline file, inside the temp workspace
 let ws = '';
 
-function sonic(args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8', env: { ...process.env, SONIC_WORKSPACE: join(ws, '.sonic') }, maxBuffer: 64 << 20 });
+function sonic(args: string[], workspace = '.sonic'): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8', env: { ...process.env, SONIC_WORKSPACE: join(ws, workspace) }, maxBuffer: 64 << 20 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,6 +33,7 @@ before(() => {
   mkdirSync(join(ws, 'results'));
   cpSync(join(REPO, 'results', 'paper-reported.json'), join(ws, 'results', 'paper-reported.json'));
   mkdirSync(join(ws, '.sonic'));
+  mkdirSync(join(ws, '.sonic-again'));
 });
 
 after(() => {
@@ -92,4 +94,22 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout + again.stderr, / 0 ran, \d+ cached/, `second run was not fully cached:\n${again.stdout.slice(-2000)}`);
   console.log(`sonictoy quick: first run ${seconds.toFixed(0)} s`);
+});
+
+test('sonictoy quick profile is deterministic: a second workspace from scratch logs every metric identically', { timeout: 600_000 }, () => {
+  const sql =
+    "SELECT s.stage_id, m.name, coalesce(m.step, ''), m.tags_json, printf('%.12g', m.value) FROM metrics m JOIN stage_runs s ON s.id = m.stage_run_id " +
+    "WHERE s.run_id = 1 AND lower(m.name) NOT LIKE '%seconds%' ORDER BY 1, 2, 3, 4";
+  const first = sonic(['query', sql, '--format', 'csv']);
+  assert.equal(first.status, 0, first.stderr);
+  const run = sonic(['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick', '--set', 'results_dir=../out/sonictoy-again', '--no-progress'], '.sonic-again');
+  assert.equal(run.status, 0, `second workspace run failed:\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
+  const second = sonic(['query', sql, '--format', 'csv'], '.sonic-again');
+  assert.equal(second.status, 0, second.stderr);
+  const rows = first.stdout.trim().split('\n');
+  assert.ok(rows.length > 300, `expected the quick run's few hundred metrics, got ${rows.length - 1}`);
+  const again = second.stdout.trim().split('\n');
+  const differ = rows.filter((r, i) => r !== again[i]);
+  assert.deepEqual(differ.slice(0, 5), [], `${differ.length} of ${rows.length - 1} metrics differ between two identical runs (first shown)`);
+  assert.equal(again.length, rows.length);
 });
