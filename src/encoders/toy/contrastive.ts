@@ -130,3 +130,22 @@ export function clampLogScale(model: { config: { learnTemperature: boolean }; pa
   const s = v.dataSync()[0]!;
   if (s > MAX_LOG_SCALE || s < 0) tf.tidy(() => v.assign(tf.scalar(Math.min(Math.max(s, 0), MAX_LOG_SCALE))));
 }
+
+/**
+ * Trains a freshly created toy contrastive model: Adam over all its parameters, its learnable logit scale
+ * (parameter `logitScale`) clamped after each step. Training that stops with an error (divergence, an aborted
+ * signal) frees the model's parameters before rethrowing; otherwise the trained model is returned.
+ */
+export async function trainContrastiveModel<M extends { config: { learnTemperature: boolean }; params: ParamStore; dispose(): void }>(
+  model: M,
+  logitScale: string,
+  o: Omit<OptimizeOptions, 'variables' | 'afterStep'>,
+): Promise<M> {
+  try {
+    await optimize({ ...o, variables: model.params.variables(), afterStep: () => clampLogScale(model, logitScale) });
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}

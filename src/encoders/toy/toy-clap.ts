@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { AudioClip, AudioEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
-import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
+import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
@@ -173,28 +173,20 @@ export async function trainToyClap(rows: readonly ToyRow[], options: Partial<Toy
   const model = ToyClap.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
-  try {
-    await optimize({
-      variables: model.params.variables(),
-      steps: o.steps,
-      learningRate: o.learningRate,
-      warmupSteps: o.warmupSteps,
-      onProgress,
-      signal,
-      loss: () => {
-        const batch = sampler.next();
-        const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
-        const a = model.audioForward(batch.map((i) => mels[i]!));
-        const t = model.textForward(texts).pooled;
-        return symmetricInfoNce(a, t, model.logScale(), texts);
-      },
-      afterStep: () => clampLogScale(model, LOGIT_SCALE),
-    });
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return trainContrastiveModel(model, LOGIT_SCALE, {
+    steps: o.steps,
+    learningRate: o.learningRate,
+    warmupSteps: o.warmupSteps,
+    onProgress,
+    signal,
+    loss: () => {
+      const batch = sampler.next();
+      const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
+      const a = model.audioForward(batch.map((i) => mels[i]!));
+      const t = model.textForward(texts).pooled;
+      return symmetricInfoNce(a, t, model.logScale(), texts);
+    },
+  });
 }
 
 export interface ToyClapReport {

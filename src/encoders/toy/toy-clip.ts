@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { FeatureExtractor, ImageEncoder, RgbImage, TextEncoder } from '../interfaces.js';
-import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
+import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
 import { checkConvTowerConfig, convTowerFeatureDim, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
@@ -204,31 +204,22 @@ export async function trainToyClip(rows: readonly ToyRow[], options: Partial<Toy
   const model = ToyClip.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
-  const variables = model.params.variables();
-  try {
-    await optimize({
-      variables,
-      steps: o.steps,
-      learningRate: o.learningRate,
-      warmupSteps: o.warmupSteps,
-      onProgress,
-      signal,
-      loss: () => {
-        const batch = sampler.next();
-        const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
-        const flips = batch.map(() => o.flipImages && rng.chance(0.5));
-        const x = imageBatch(batch.map((i) => images[i]!), imageSize, flips);
-        const img = model.imageForward(x).projected;
-        const txt = model.textForward(texts).pooled;
-        return symmetricInfoNce(img, txt, model.logScale(), texts);
-      },
-      afterStep: () => clampLogScale(model, LOGIT_SCALE),
-    });
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return trainContrastiveModel(model, LOGIT_SCALE, {
+    steps: o.steps,
+    learningRate: o.learningRate,
+    warmupSteps: o.warmupSteps,
+    onProgress,
+    signal,
+    loss: () => {
+      const batch = sampler.next();
+      const texts = batch.map((i) => pairText(train[i]!, o.labelTextFraction, rng));
+      const flips = batch.map(() => o.flipImages && rng.chance(0.5));
+      const x = imageBatch(batch.map((i) => images[i]!), imageSize, flips);
+      const img = model.imageForward(x).projected;
+      const txt = model.textForward(texts).pooled;
+      return symmetricInfoNce(img, txt, model.logScale(), texts);
+    },
+  });
 }
 
 export interface ToyClipReport {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { AudioClip, AudioToImageSpaceEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
-import { EpochSampler, clampLogScale, l2Normalize, optimize, symmetricInfoNce, type ProgressCallback } from './contrastive.js';
+import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
 import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
@@ -141,28 +141,20 @@ export async function trainToyWav2Clip(
   const model = ToyWav2Clip.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const dim = clip.jointDim;
-  try {
-    await optimize({
-      variables: model.params.variables(),
-      steps: o.steps,
-      learningRate: o.learningRate,
-      warmupSteps: o.warmupSteps,
-      onProgress,
-      signal,
-      loss: () => {
-        const batch = sampler.next();
-        const targets = new Float32Array(batch.length * dim);
-        batch.forEach((i, k) => targets.set(imageEmb[i]!, k * dim));
-        const a = model.audioForward(batch.map((i) => mels[i]!));
-        return symmetricInfoNce(a, tf.tensor2d(targets, [batch.length, dim]), model.logScale());
-      },
-      afterStep: () => clampLogScale(model, LOGIT_SCALE),
-    });
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-  return model;
+  return trainContrastiveModel(model, LOGIT_SCALE, {
+    steps: o.steps,
+    learningRate: o.learningRate,
+    warmupSteps: o.warmupSteps,
+    onProgress,
+    signal,
+    loss: () => {
+      const batch = sampler.next();
+      const targets = new Float32Array(batch.length * dim);
+      batch.forEach((i, k) => targets.set(imageEmb[i]!, k * dim));
+      const a = model.audioForward(batch.map((i) => mels[i]!));
+      return symmetricInfoNce(a, tf.tensor2d(targets, [batch.length, dim]), model.logScale());
+    },
+  });
 }
 
 export interface ToyWav2ClipReport {
