@@ -7,18 +7,15 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
-import { contactSheet, writePng } from '../../src/data/media/index.js';
 import { selectBackend } from '../../src/compute/backend.js';
 import { readManifest } from '../../src/data/sonictoy/manifest.js';
 import {
   FixedWordTextEncoder,
   TOY_SD_PROFILES,
   loadToySd,
-  loadImageBatch,
-  tensorToImages,
   saveToySd,
   toySdSampleGrid,
+  toyVaeQuality,
   trainToySd,
   trainToyUnet,
   type ToySd,
@@ -56,16 +53,7 @@ if (extra.reuseVae) {
 saveToySd(join(outDir, 'model'), model);
 const grid = await toySdSampleGrid(model, encoder, rows, join(outDir, 'sample-grid.png'), { perClass: 4, ...(extra.grid ?? {}) });
 // VAE reconstructions of two validation images per class: pairs (real, reconstruction) per row.
-const val = rows.filter((r) => r.split === 'val');
-const perKey = new Map<string, typeof val>();
-for (const r of val) perKey.set(r.domain + r.label, [...(perKey.get(r.domain + r.label) ?? []), r].slice(0, 2));
-const picked = [...perKey.values()].flat();
-const x = loadImageBatch(picked.map((r) => r.imagePath), model.imageSize);
-const recon = tensorToImages(tf.tidy(() => model.vae.decode(model.vae.encode(x))));
-const real = tensorToImages(x);
-x.dispose();
-const sheetRows = [...perKey.values()].map((_, k) => [real[2 * k]!, recon[2 * k]!, real[2 * k + 1]!, recon[2 * k + 1]!].filter(Boolean));
-writePng(join(outDir, 'vae-reconstructions.png'), contactSheet(sheetRows, { scale: 2 }));
-const summary = { backend: backend.reason, loadAverageStart: loadStart, loadAverageEnd: load(), report, grid };
+const vaeQuality = toyVaeQuality(model.vae, rows, join(outDir, 'vae-reconstructions.png'));
+const summary = { backend: backend.reason, loadAverageStart: loadStart, loadAverageEnd: load(), report, grid, vaeQuality };
 writeFileSync(join(outDir, 'report.json'), JSON.stringify(summary, null, 2));
 console.log(JSON.stringify(summary, null, 2));

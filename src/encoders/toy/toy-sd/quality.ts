@@ -13,6 +13,7 @@ import type { TextEncoder } from '../../interfaces.js';
 import { loadImageBatch, tensorToImages } from './images.js';
 import { sampleToySd, type ToySdSampleOptions, type ToySdSamplingModel } from './sample.js';
 import { encodeTextTokens } from './train-unet.js';
+import type { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
 
 export const HISTOGRAM_BINS = 4;
 
@@ -64,6 +65,28 @@ export class ColourCentroidClassifier {
     if (examples.length === 0) return NaN;
     return examples.filter((e) => this.classify(e.image) === e.key).length / examples.length;
   }
+}
+
+export interface ReconstructionCheck {
+  /** Class key, real image and VAE reconstruction of each held-out row, in row order. */
+  keys: string[];
+  real: RgbImage<Float32Array>[];
+  rebuilt: RgbImage<Float32Array>[];
+  /** The classifier's accuracy on the real images (its ceiling) and on their reconstructions. */
+  realAccuracy: number;
+  reconstructedAccuracy: number;
+}
+
+/** Reconstructs `heldOut` through the VAE (posterior mean) and scores real and reconstructed images with `classifier`. */
+export function reconstructionCheck(vae: AutoencoderKL, classifier: ColourCentroidClassifier, heldOut: readonly ResolvedManifestRow[]): ReconstructionCheck {
+  const x = loadImageBatch(heldOut.map((r) => r.imagePath), vae.config.sampleSize);
+  const recon = tf.tidy(() => vae.decode(vae.encode(x)));
+  const real = tensorToImages(x);
+  const rebuilt = tensorToImages(recon); // clipped to [0, 1]
+  tf.dispose([x, recon]);
+  const keys = heldOut.map(classKey);
+  const score = (images: RgbImage[]) => classifier.accuracy(images.map((image, i) => ({ key: keys[i]!, image })));
+  return { keys, real, rebuilt, realAccuracy: score(real), reconstructedAccuracy: score(rebuilt) };
 }
 
 /** One prompt per class present in `rows`: the class's most frequent caption (ties: alphabetical). */
@@ -151,16 +174,7 @@ export async function toySdSampleGrid(
     blank,
     ...realImages.filter((r) => r.key === p.key).slice(0, perClass).map((r) => r.image),
   ]);
-  let reconstructedHeldOutAccuracy: number | null = null;
-  let realHeldOutAccuracy: number | null = null;
-  if (heldOut.length > 0) {
-    const x = loadImageBatch(heldOut.map((r) => r.imagePath), model.vae.config.sampleSize);
-    const recon = tf.tidy(() => model.vae.decode(model.vae.encode(x)));
-    const keys = heldOut.map(classKey);
-    realHeldOutAccuracy = classifier.accuracy(tensorToImages(x).map((image, i) => ({ key: keys[i]!, image })));
-    reconstructedHeldOutAccuracy = classifier.accuracy(tensorToImages(recon).map((image, i) => ({ key: keys[i]!, image })));
-    tf.dispose([x, recon]);
-  }
+  const check = heldOut.length > 0 ? reconstructionCheck(model.vae, classifier, heldOut) : null;
   mkdirSync(dirname(path), { recursive: true });
   writePng(path, contactSheet(sheet, { scale: options.scale ?? 2 }));
   return {
@@ -169,8 +183,8 @@ export async function toySdSampleGrid(
     perClass,
     prompts,
     generatedAccuracy: classifier.accuracy(labelled),
-    realHeldOutAccuracy,
-    reconstructedHeldOutAccuracy,
+    realHeldOutAccuracy: check?.realAccuracy ?? null,
+    reconstructedHeldOutAccuracy: check?.reconstructedAccuracy ?? null,
     chance: 1 / classifier.classes.length,
     perClassAccuracy,
     seconds: (performance.now() - started) / 1000,

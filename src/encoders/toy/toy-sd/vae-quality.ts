@@ -1,6 +1,5 @@
 // Evidence that the toy-SD autoencoder keeps what tells the classes apart: held-out images next to their
 // reconstructions, and the colour-centroid classifier (fit on real reference images) on both.
-import * as tf from '@tensorflow/tfjs-core';
 import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { contactSheet } from '../../../data/media/contact-sheet.js';
@@ -8,8 +7,7 @@ import { readPng, writePng } from '../../../data/media/png.js';
 import type { RgbImage } from '../../../data/media/image.js';
 import type { ResolvedManifestRow } from '../../../data/sonictoy/manifest.js';
 import type { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
-import { loadImageBatch, tensorToImages } from './images.js';
-import { ColourCentroidClassifier, classKey } from './quality.js';
+import { ColourCentroidClassifier, classKey, reconstructionCheck } from './quality.js';
 
 export interface VaeQualityResult {
   path: string;
@@ -37,12 +35,7 @@ export function toyVaeQuality(
   if (reference.length === 0) throw new Error(`toyVaeQuality: no rows in the reference split '${referenceSplit}'`);
   if (heldOut.length === 0) throw new Error(`toyVaeQuality: no rows in the held-out split '${heldOutSplit}'`);
   const classifier = ColourCentroidClassifier.fit(reference.map((r) => ({ key: classKey(r), image: readPng(r.imagePath) as RgbImage })));
-  const x = loadImageBatch(heldOut.map((r) => r.imagePath), vae.config.sampleSize);
-  const recon = tf.tidy(() => tf.clipByValue(vae.decode(vae.encode(x)), -1, 1) as tf.Tensor4D);
-  const real = tensorToImages(x);
-  const rebuilt = tensorToImages(recon);
-  tf.dispose([x, recon]);
-  const keys = heldOut.map(classKey);
+  const { keys, real, rebuilt, realAccuracy, reconstructedAccuracy } = reconstructionCheck(vae, classifier, heldOut);
   const perClass = options.perClass ?? 2;
   const sheet: RgbImage<Float32Array>[][] = [];
   for (const key of [...new Set(keys)]) {
@@ -54,8 +47,8 @@ export function toyVaeQuality(
   return {
     path,
     heldOutImages: heldOut.length,
-    realAccuracy: classifier.accuracy(real.map((image, i) => ({ key: keys[i]!, image }))),
-    reconstructedAccuracy: classifier.accuracy(rebuilt.map((image, i) => ({ key: keys[i]!, image }))),
+    realAccuracy,
+    reconstructedAccuracy,
     chance: 1 / classifier.classes.length,
   };
 }
