@@ -22,15 +22,15 @@ export const captionStage: StageDefinition<z.infer<typeof params>> = {
     const { loadImages } = await import('../../encoders/toy/toy-media.js');
     await initCompute(ctx);
     const rows = readDataset(ctx.inputs.dataset as string);
-    const todo = rows.filter((r) => ctx.params.overwrite || r.caption.trim() === '');
-    if (todo.length > 0) {
+    const toCaption = rows.filter((r) => ctx.params.overwrite || r.caption.trim() === '');
+    if (toCaption.length > 0) {
       const encoders = await openEncoders(openBundle(ctx.inputs.bundle as string));
       try {
-        for (let i = 0; i < todo.length; i += ctx.params.batch) {
-          const chunk = todo.slice(i, i + ctx.params.batch);
+        for (let i = 0; i < toCaption.length; i += ctx.params.batch) {
+          const chunk = toCaption.slice(i, i + ctx.params.batch);
           const captions = await encoders.captioner.caption(loadImages(chunk));
           chunk.forEach((r, j) => (r.caption = captions[j]!));
-          ctx.progress(Math.min(todo.length, i + chunk.length), todo.length, 'caption');
+          ctx.progress(Math.min(toCaption.length, i + chunk.length), toCaption.length, 'caption');
         }
       } finally {
         encoders.dispose();
@@ -39,8 +39,8 @@ export const captionStage: StageDefinition<z.infer<typeof params>> = {
     const out = ctx.outputs.dataset!;
     mkdirSync(out, { recursive: true });
     writeDataset(out, rows);
-    ctx.metric('captioned', todo.length);
-    ctx.metric('kept', rows.length - todo.length);
-    ctx.log(`captioned ${todo.length} of ${rows.length} images`);
+    ctx.metric('captioned', toCaption.length);
+    ctx.metric('kept', rows.length - toCaption.length);
+    ctx.log(`captioned ${toCaption.length} of ${rows.length} images`);
   },
 };
