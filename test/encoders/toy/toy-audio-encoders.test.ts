@@ -6,7 +6,7 @@ import { evaluateToyWav2Clip, ToyWav2Clip, toyWav2ClipEncoder, trainToyWav2Clip 
 import { ToyClip, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadClips } from '../../../src/encoders/toy/toy-media.js';
 import { resample } from '../../../src/data/media/index.js';
-import { QUICK_CLAP, QUICK_CLIP, QUICK_WAV2CLIP, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
+import { QUICK_CLAP, QUICK_CLIP, QUICK_WAV2CLIP, assertSameParams, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
 
 let world: TinyWorld;
 let clip: ToyClip;
@@ -47,7 +47,7 @@ test('toy-CLAP: L2-normalised audio embeddings, save/load identity, determinism,
     try {
       const a = paramValues(model.params);
       const b = paramValues(again.params);
-      for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
+      assertSameParams(a, b, (name) => `parameter ${name} differs between identical runs`);
     } finally {
       again.dispose();
     }
@@ -65,7 +65,7 @@ test('toy-Wav2CLIP maps audio into the frozen toy-CLIP image space', async () =>
   const dir = join(world.dir, 'wav2clip');
   try {
     const after = paramValues(clip.params);
-    for (const [name, t] of before) assert.deepEqual(after.get(name)!, t, `toy-CLIP parameter ${name} changed: it must stay frozen`);
+    assertSameParams(before, after, (name) => `toy-CLIP parameter ${name} changed: it must stay frozen`);
     const enc = toyWav2ClipEncoder(model);
     assert.equal(enc.name, 'toy-wav2clip');
     assert.equal(enc.dim, clip.jointDim);
@@ -83,7 +83,7 @@ test('toy-Wav2CLIP maps audio into the frozen toy-CLIP image space', async () =>
     try {
       const a = paramValues(model.params);
       const b = paramValues(again.params);
-      for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
+      assertSameParams(a, b, (name) => `parameter ${name} differs between identical runs`);
     } finally {
       again.dispose();
     }

@@ -7,7 +7,7 @@ import { SafetensorsFile } from '../../../src/compute/safetensors.js';
 import { isOperationAborted } from '../../../src/compute/yield-point.js';
 import { evaluateToyClip, ToyClip, toyClipImageEncoder, toyClipImageFeatures, toyClipTextEncoder, trainToyClip } from '../../../src/encoders/toy/toy-clip.js';
 import { loadImages } from '../../../src/encoders/toy/toy-media.js';
-import { QUICK_CLIP, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
+import { QUICK_CLIP, assertSameParams, norm, paramValues, tinyWorld, useWasm, type TinyWorld } from './toy-world.js';
 
 let world: TinyWorld;
 let model: ToyClip;
@@ -108,7 +108,7 @@ test('toy-CLIP training is deterministic in its seed and leaks no tensors', asyn
     const a = paramValues(model.params);
     const b = paramValues(again.params);
     const c = paramValues(other.params);
-    for (const [name, t] of a) assert.deepEqual(b.get(name)!, t, `parameter ${name} differs between identical runs`);
+    assertSameParams(a, b, (name) => `parameter ${name} differs between identical runs`);
     assert.notDeepEqual(c.get('visual.conv.0.weight')!, a.get('visual.conv.0.weight')!);
   } finally {
     again.dispose();

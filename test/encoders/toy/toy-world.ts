@@ -1,4 +1,5 @@
 // Shared fixtures of the toy-encoder tests: a tiny generated SonicToy world and quick training profiles.
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../../src/compute/tfjs.js';
@@ -50,4 +51,9 @@ export function norm(v: Float32Array): number {
 /** Every parameter's values by name (for determinism and frozen-weight checks). */
 export function paramValues(store: ParamStore): Map<string, Float32Array> {
   return new Map(store.names().map((n) => [n, Float32Array.from(store.get(n).dataSync() as Float32Array)]));
+}
+
+/** Every parameter of `expected` has exactly its values in `actual`; `message(name)` says what a difference means. */
+export function assertSameParams(expected: Map<string, Float32Array>, actual: Map<string, Float32Array>, message: (name: string) => string): void {
+  for (const [name, t] of expected) assert.deepEqual(actual.get(name)!, t, message(name));
 }
