@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import { matMul } from '../../compute/ops/index.js';
 import { Rng } from '../../data/sonictoy/prng.js';
-import type { ParamStore } from '../../compute/param-store.js';
+import { LOGIT_SCALE, type ContrastiveConfig, type ContrastiveToyModel } from './contrastive-model.js';
 import { yieldPoint } from '../../compute/yield-point.js';
 
 export function l2Normalize<T extends tf.Tensor>(x: T): T {
@@ -124,25 +124,21 @@ export async function optimize(o: OptimizeOptions): Promise<number> {
 }
 
 /** Keeps a learnable log logit scale within [0, log 100] (CLIP's clamp). */
-export function clampLogScale(model: { config: { learnTemperature: boolean }; params: ParamStore }, name: string): void {
+export function clampLogScale(model: ContrastiveToyModel<ContrastiveConfig>): void {
   if (!model.config.learnTemperature) return;
-  const v = model.params.get(name);
+  const v = model.params.get(LOGIT_SCALE);
   const s = v.dataSync()[0]!;
   if (s > MAX_LOG_SCALE || s < 0) tf.tidy(() => v.assign(tf.scalar(Math.min(Math.max(s, 0), MAX_LOG_SCALE))));
 }
 
 /**
  * Trains a freshly created toy contrastive model: Adam over all its parameters, its learnable logit scale
- * (parameter `logitScale`) clamped after each step. Training that stops with an error (divergence, an aborted
- * signal) frees the model's parameters before rethrowing; otherwise the trained model is returned.
+ * clamped after each step. Training that stops with an error (divergence, an aborted signal) frees the
+ * model's parameters before rethrowing; otherwise the trained model is returned.
  */
-export async function trainContrastiveModel<M extends { config: { learnTemperature: boolean }; params: ParamStore; dispose(): void }>(
-  model: M,
-  logitScale: string,
-  o: Omit<OptimizeOptions, 'variables' | 'afterStep'>,
-): Promise<M> {
+export async function trainContrastiveModel<M extends ContrastiveToyModel<ContrastiveConfig>>(model: M, o: Omit<OptimizeOptions, 'variables' | 'afterStep'>): Promise<M> {
   try {
-    await optimize({ ...o, variables: model.params.variables(), afterStep: () => clampLogScale(model, logitScale) });
+    await optimize({ ...o, variables: model.params.variables(), afterStep: () => clampLogScale(model) });
   } catch (err) {
     model.dispose();
     throw err;

@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { AudioClip, AudioEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
+import { ContrastiveToyModel, logitScaleSpecs } from './contrastive-model.js';
 import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
-import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
+import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { towerQuality } from './tower-quality.js';
@@ -79,12 +80,11 @@ export const TOY_CLAP_QUICK: Readonly<Partial<ToyClapTrainOptions>> = Object.fre
 
 const AUDIO = 'audio';
 const TEXT = 'text';
-const LOGIT_SCALE = 'logit_scale';
 const CHUNK = 64;
 
 function paramSpecs(c: ToyClapConfig): ParamSpec[] {
   const specs = [...audioTowerSpecs(AUDIO, c.audio), ...textTowerSpecs(TEXT, c.text)];
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
+  specs.push(...logitScaleSpecs(c));
   return specs;
 }
 
@@ -97,10 +97,11 @@ function checkConfig(c: ToyClapConfig, where: string): void {
   }
 }
 
-export class ToyClap {
+export class ToyClap extends ContrastiveToyModel<ToyClapConfig> {
   readonly tokenizer: WordTokenizer;
 
-  private constructor(readonly config: ToyClapConfig, readonly params: ParamStore) {
+  private constructor(config: ToyClapConfig, params: ParamStore) {
+    super(config, params);
     this.tokenizer = WordTokenizer.fromJson(config.tokenizer);
   }
 
@@ -115,16 +116,8 @@ export class ToyClap {
     return new ToyClap(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
-  async save(dir: string): Promise<void> {
-    await writeModelDir(dir, this.config, this.params);
-  }
-
   get jointDim(): number {
     return this.config.text.jointDim;
-  }
-
-  logScale(): tf.Tensor {
-    return this.config.learnTemperature ? this.params.get(LOGIT_SCALE) : tf.scalar(this.config.logScale);
   }
 
   /** Differentiable: raw log-mels (see audioMels) -> [B, D] (not normalised). */
@@ -148,10 +141,6 @@ export class ToyClap {
   embedText(texts: readonly string[]): Promise<Float32Array[]> {
     return inChunks(texts, CHUNK, (chunk) => rowsOf(tf.tidy(() => l2Normalize(this.textForward(chunk).pooled))));
   }
-
-  dispose(): void {
-    this.params.dispose();
-  }
 }
 
 /** Trains toy-CLAP on the manifest's training split (all domains). */
@@ -173,7 +162,7 @@ export async function trainToyClap(rows: readonly ToyRow[], options: Partial<Toy
   const model = ToyClap.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
-  return trainContrastiveModel(model, LOGIT_SCALE, {
+  return trainContrastiveModel(model, {
     steps: o.steps,
     learningRate: o.learningRate,
     warmupSteps: o.warmupSteps,

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { FeatureExtractor, ImageEncoder, RgbImage, TextEncoder } from '../interfaces.js';
+import { ContrastiveToyModel, logitScaleSpecs } from './contrastive-model.js';
 import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
 import { checkConvTowerConfig, convTowerFeatureDim, convTowerForward, convTowerSpecs, type ConvTowerConfig } from './conv-tower.js';
-import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
+import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { towerQuality } from './tower-quality.js';
@@ -93,19 +94,19 @@ export const TOY_CLIP_QUICK: Readonly<Partial<ToyClipTrainOptions>> = Object.fre
 
 const IMAGE = 'visual';
 const TEXT = 'text';
-const LOGIT_SCALE = 'logit_scale';
 const CHUNK = 64;
 
 function paramSpecs(c: ToyClipConfig): ParamSpec[] {
   const specs = [...convTowerSpecs(IMAGE, c.image), ...textTowerSpecs(TEXT, c.text)];
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
+  specs.push(...logitScaleSpecs(c));
   return specs;
 }
 
-export class ToyClip {
+export class ToyClip extends ContrastiveToyModel<ToyClipConfig> {
   readonly tokenizer: WordTokenizer;
 
-  private constructor(readonly config: ToyClipConfig, readonly params: ParamStore) {
+  private constructor(config: ToyClipConfig, params: ParamStore) {
+    super(config, params);
     this.tokenizer = WordTokenizer.fromJson(config.tokenizer);
   }
 
@@ -120,20 +121,12 @@ export class ToyClip {
     return new ToyClip(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
-  async save(dir: string): Promise<void> {
-    await writeModelDir(dir, this.config, this.params);
-  }
-
   get jointDim(): number {
     return this.config.image.jointDim;
   }
 
   get featureDim(): number {
     return convTowerFeatureDim(this.config.image);
-  }
-
-  logScale(): tf.Tensor {
-    return this.config.learnTemperature ? this.params.get(LOGIT_SCALE) : tf.scalar(this.config.logScale);
   }
 
   /** Differentiable: image batch [B, S, S, 3] -> {features [B, C], embeddings [B, D] (not normalised)}. */
@@ -165,10 +158,6 @@ export class ToyClip {
   encodeTokens(texts: readonly string[]): Promise<Float32Array[]> {
     const { maxTokens, width } = this.config.text;
     return inChunks(texts, CHUNK, (chunk) => rowsOf(tf.tidy(() => tf.reshape(this.textForward(chunk).tokens, [chunk.length, maxTokens * width]) as tf.Tensor2D)));
-  }
-
-  dispose(): void {
-    this.params.dispose();
   }
 }
 
@@ -204,7 +193,7 @@ export async function trainToyClip(rows: readonly ToyRow[], options: Partial<Toy
   const model = ToyClip.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const rng = sampler.random.fork('pairs');
-  return trainContrastiveModel(model, LOGIT_SCALE, {
+  return trainContrastiveModel(model, {
     steps: o.steps,
     learningRate: o.learningRate,
     warmupSteps: o.warmupSteps,

@@ -5,8 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../../compute/tfjs.js';
 import type { AudioClip, AudioToImageSpaceEncoder } from '../interfaces.js';
 import { AUDIO_TOWER_DEFAULTS, audioMels, audioTowerForward, audioTowerSpecs, buildAudioTower, checkAudioTowerConfig, type AudioTowerConfig, type AudioTowerOptions } from './audio-tower.js';
+import { ContrastiveToyModel, logitScaleSpecs } from './contrastive-model.js';
 import { EpochSampler, l2Normalize, symmetricInfoNce, trainContrastiveModel, type ProgressCallback } from './contrastive.js';
-import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath, writeModelDir } from './model-dir.js';
+import { inChunks, readModelConfig, resolveOptions, rowsOf, weightsPath } from './model-dir.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { createParams, loadParams, type ParamSpec } from './param-specs.js';
 import { keyMatchTop1, retrievalTop1, round4 } from './quality.js';
@@ -60,12 +61,11 @@ export const TOY_WAV2CLIP_QUICK: Readonly<Partial<ToyWav2ClipTrainOptions>> = Ob
 });
 
 const AUDIO = 'audio';
-const LOGIT_SCALE = 'logit_scale';
 const CHUNK = 64;
 
 function paramSpecs(c: ToyWav2ClipConfig): ParamSpec[] {
   const specs = audioTowerSpecs(AUDIO, c.audio);
-  if (c.learnTemperature) specs.push({ name: LOGIT_SCALE, shape: [], layout: 'plain', init: 'constant', value: c.logScale });
+  specs.push(...logitScaleSpecs(c));
   return specs;
 }
 
@@ -74,8 +74,10 @@ function checkConfig(c: ToyWav2ClipConfig, where: string): void {
   if (c.audio.tower.jointDim !== c.imageSpace.dim) throw new Error(`${where}: audio jointDim ${c.audio.tower.jointDim} differs from the image space's ${c.imageSpace.dim}`);
 }
 
-export class ToyWav2Clip {
-  private constructor(readonly config: ToyWav2ClipConfig, readonly params: ParamStore) {}
+export class ToyWav2Clip extends ContrastiveToyModel<ToyWav2ClipConfig> {
+  private constructor(config: ToyWav2ClipConfig, params: ParamStore) {
+    super(config, params);
+  }
 
   static create(config: ToyWav2ClipConfig, seed: number): ToyWav2Clip {
     checkConfig(config, 'toy-Wav2CLIP config');
@@ -88,16 +90,8 @@ export class ToyWav2Clip {
     return new ToyWav2Clip(config, loadParams(paramSpecs(config), weightsPath(dir)));
   }
 
-  async save(dir: string): Promise<void> {
-    await writeModelDir(dir, this.config, this.params);
-  }
-
   get dim(): number {
     return this.config.imageSpace.dim;
-  }
-
-  logScale(): tf.Tensor {
-    return this.config.learnTemperature ? this.params.get(LOGIT_SCALE) : tf.scalar(this.config.logScale);
   }
 
   audioForward(mels: readonly Float32Array[]): tf.Tensor2D {
@@ -110,10 +104,6 @@ export class ToyWav2Clip {
       const mels = audioMels(chunk, this.config.audio);
       return rowsOf(tf.tidy(() => l2Normalize(this.audioForward(mels))));
     });
-  }
-
-  dispose(): void {
-    this.params.dispose();
   }
 }
 
@@ -141,7 +131,7 @@ export async function trainToyWav2Clip(
   const model = ToyWav2Clip.create(config, o.seed);
   const sampler = new EpochSampler(train.length, o.batchSize, o.seed);
   const dim = clip.jointDim;
-  return trainContrastiveModel(model, LOGIT_SCALE, {
+  return trainContrastiveModel(model, {
     steps: o.steps,
     learningRate: o.learningRate,
     warmupSteps: o.warmupSteps,
