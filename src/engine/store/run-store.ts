@@ -18,6 +18,7 @@ import type {
 import { checkSchemaReadable, migrate } from './migrations.js';
 import { ReadOnlyQueryError, StoreError, WorkspaceMissingError } from './errors.js';
 import { hasWildcard, matchesPattern } from './pattern.js';
+import { isWritingPragma } from './sql-statement-kind.js';
 
 export const DB_FILE_NAME = 'sonic.db';
 const BUSY_TIMEOUT_MS = 10_000;
@@ -158,30 +159,6 @@ function toRun(r: RunRow): RunRecord {
     host: r.host,
     pid: r.pid,
   };
-}
-
-/** PRAGMAs that act on the database although sqlite reports them as readers (they return a row). */
-const ACTING_PRAGMAS = new Set(['wal_checkpoint', 'optimize', 'incremental_vacuum', 'shrink_memory']);
-/** PRAGMAs whose `name(arg)` form reads; for the others `name(arg)` sets a value, like `name = arg`. */
-const READING_PRAGMAS_WITH_ARGUMENT = new Set([
-  'table_info',
-  'table_xinfo',
-  'table_list',
-  'index_info',
-  'index_xinfo',
-  'index_list',
-  'foreign_key_list',
-  'foreign_key_check',
-  'integrity_check',
-  'quick_check',
-]);
-
-function isWritingPragma(sql: string): boolean {
-  const m = /^\s*pragma\s+(?:\w+\s*\.\s*)?(\w+)\s*(=|\()?/i.exec(sql);
-  if (m === null) return false;
-  const name = m[1]!.toLowerCase();
-  if (ACTING_PRAGMAS.has(name) || m[2] === '=') return true;
-  return m[2] === '(' && !READING_PRAGMAS_WITH_ARGUMENT.has(name);
 }
 
 export function openRunStore(workspaceDir: string, options: OpenRunStoreOptions = {}): SqliteRunStore {
