@@ -82,7 +82,8 @@ export function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: R
   }
   for (const ph of inst.placeholders) {
     const names = ph.kind === 'inputs' ? Object.keys(inst.spec.inputs) : Object.keys(inst.spec.outputs);
-    const known = ph.kind === 'inputs' ? [...inst.pending.keys()] : Object.keys(inst.spec.outputs);
+    // declared names, also those whose declaration had errors (reported already): no second error here
+    const known = ph.kind === 'inputs' ? [...inst.pending.keys()] : inst.outputNames;
     if (!known.includes(ph.name)) {
       bag.error(ph.pos, `"\${{ ${ph.kind}.${ph.name} }}": stage "${inst.site.id}" has no ${ph.kind === 'inputs' ? 'input' : 'output'} "${ph.name}"${suggestion(ph.name, known.filter((n) => !IMPLICIT_INPUT.test(n)), `its ${ph.kind} are`)}`);
     } else if (ph.kind === 'inputs' && names.includes(ph.name) && inst.spec.inputs[ph.name]!.list && !ph.whole) {

@@ -143,5 +143,5 @@ export function resolveInstance(
     const argv = resolveRun(raw.run as string | (string | number | boolean)[], at, vars, matrix, pending, placeholders, bag);
     if (argv) spec.run = argv;
   }
-  return { spec, site, def, pending, placeholders };
+  return { spec, site, def, pending, placeholders, outputNames };
 }

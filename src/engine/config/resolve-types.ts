@@ -32,6 +32,8 @@ export interface Instance {
   def: StageDefinition | undefined;
   pending: Map<string, PendingInput>;
   placeholders: RunPlaceholder[];
+  /** Every output the stage declares, also those whose declaration had errors (not in spec.outputs). */
+  outputNames: string[];
 }
 
 export interface BaseStage {
