@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { limitsFromEnv } from '../../engine/config/input-limits.js';
+import { readYamlFile } from '../../engine/config/yaml-reader.js';
 import { z } from 'zod';
 
 const hfSource = z.object({
@@ -158,19 +159,19 @@ function absolutize(p: string, root: string): string {
 
 /** Reads and validates experiments/models.yaml; errors name the file, line and field. */
 export function loadModelRegistry(file: string, ctx?: Partial<RegistryContext>): ModelRegistry {
-  let text: string;
+  const { limits, problems: limitProblems } = limitsFromEnv();
+  if (limitProblems.length > 0) throw new ModelRegistryError(limitProblems.join('; '));
+  let read: ReturnType<typeof readYamlFile>;
   try {
-    text = readFileSync(file, 'utf8');
+    read = readYamlFile(file, limits);
   } catch (e) {
     throw new ModelRegistryError(`${file}: cannot read the model registry (${(e as Error).message})`);
   }
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new ModelRegistryError(`${file}:${e.linePos?.[0]?.line ?? '?'}: YAML syntax error: ${e.message.split('\n')[0]}`);
+  if (read.problems.length > 0 || read.parsed === undefined) {
+    throw new ModelRegistryError(read.problems.map((p) => `${file}${p.line > 0 ? `:${p.line}:${p.col}` : ''}: ${p.message}`).join('\n'));
   }
-  const parsed = registrySchema.safeParse(doc.toJS());
+  const { doc, lines: lc } = read.parsed;
+  const parsed = registrySchema.safeParse(read.data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => {
       const path = i.path.map(String);

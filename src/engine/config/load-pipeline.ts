@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import { DiagnosticBag, PipelineConfigError } from './diagnostics.js';
+import { limitsFromEnv, type PipelineLimits } from './input-limits.js';
 import { loadSources } from './load-sources.js';
 import type { Pipeline } from './pipeline-model.js';
 import { resolveStages } from './resolve-stages.js';
@@ -25,6 +26,13 @@ export interface LoadPipelineOptions {
    * not parsed again. None: no cache.
    */
   parseCacheDir?: string;
+  /**
+   * Input limits (file size, nesting, list length, alias expansion, matrix size). Unset ones come from the
+   * environment (SONIC_MAX_…, see input-limits.ts), else their defaults.
+   */
+  limits?: Partial<PipelineLimits>;
+  /** Where the SONIC_MAX_… variables are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function findWorkspaceRoot(startDir: string): string {
@@ -43,16 +51,21 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
   const rootDir = dirname(top);
   const bag = new DiagnosticBag();
   bag.noteFile(top);
-  const sources = loadSources(top, bag, options.parseCacheDir !== undefined ? { cacheDir: options.parseCacheDir } : {});
+  const fromEnv = limitsFromEnv(options.env ?? process.env);
+  for (const problem of fromEnv.problems) bag.error({ file: top, line: 0, col: 0 }, problem);
+  if (bag.size > 0) throw new PipelineConfigError(bag.sorted());
+  const limits: PipelineLimits = { ...fromEnv.limits, ...options.limits };
+  const sources = loadSources(top, bag, { limits, ...(options.parseCacheDir !== undefined && { cacheDir: options.parseCacheDir }) });
   if (sources.incomplete) throw new PipelineConfigError(bag.sorted());
 
-  const vars = resolveVars(sources, options.set ?? {}, bag, top);
+  const vars = resolveVars(sources, options.set ?? {}, bag, top, limits);
   const stages = resolveStages(sources.stages, {
     vars,
     rootDir,
     workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(rootDir)),
     catalog: options.catalog,
     bag,
+    maxMatrixCombinations: limits.maxMatrixCombinations,
   });
   if (sources.stages.length === 0 && bag.size === 0) {
     bag.error(sources.top ? sources.top.pos(['stages'], 'key') : { file: top, line: 0, col: 0 }, 'the pipeline defines no stages');

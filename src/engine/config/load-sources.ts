@@ -76,7 +76,11 @@ export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlRe
     bag.noteFile(file);
     if (!out.top) out.top = src;
     if (src.syntaxErrors.length > 0) {
-      for (const d of src.syntaxErrors) bag.add(d);
+      for (const d of src.syntaxErrors) {
+        // a problem with the whole file (its size) points at the include that names it
+        if (d.line === 0 && from) bag.error(fromPos, `${displayPath(file)}: ${d.message}`);
+        else bag.add(d);
+      }
       out.incomplete = true;
       return;
     }

@@ -6,6 +6,7 @@ import { NAME_PATTERN, NAME_RULE } from './pipeline-schema.js';
 import { describeValue } from './zod-issues.js';
 import { suggestion } from './suggest.js';
 import type { StageDefinitionSite } from './load-sources.js';
+import { DEFAULT_LIMITS, limitEnv } from './input-limits.js';
 
 export interface MatrixInstance {
   id: string;
@@ -20,8 +21,16 @@ export function matrixLabel(values: Params): string {
     .join(',');
 }
 
-/** The instances of a stage (one, with no values, when it has no matrix); null when the matrix is invalid. */
-export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: DiagnosticBag): MatrixInstance[] | null {
+/**
+ * The instances of a stage (one, with no values, when it has no matrix); null when the matrix is invalid or
+ * has more than `maxCombinations` combinations (counted before `exclude`, so none are built).
+ */
+export function expandMatrix(
+  site: StageDefinitionSite,
+  vars: Params,
+  bag: DiagnosticBag,
+  maxCombinations: number = DEFAULT_LIMITS.maxMatrixCombinations,
+): MatrixInstance[] | null {
   const matrix = site.raw.matrix as Record<string, unknown> | undefined;
   if (matrix === undefined) return [{ id: site.id, values: {} }];
   const base = ['stages', site.id, 'matrix'];
@@ -78,6 +87,15 @@ export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: Diagn
     return null;
   }
   if (!ok) return null;
+  const count = axes.reduce((n, [, values]) => n * values.length, 1);
+  if (count > maxCombinations) {
+    const product = axes.map(([k, values]) => `${k} (${values.length})`).join(' × ');
+    bag.error(
+      site.src.pos(base, 'key'),
+      `matrix of stage "${site.id}" has ${count} combinations (${product}); at most ${maxCombinations} are allowed (${limitEnv('maxMatrixCombinations')} raises the limit)`,
+    );
+    return null;
+  }
 
   let combos: Params[] = [{}];
   for (const [key, values] of axes) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));

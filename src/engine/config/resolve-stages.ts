@@ -75,7 +75,7 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
       }
     }
 
-    const matrix = expandMatrix(site, ctx.vars, bag);
+    const matrix = expandMatrix(site, ctx.vars, bag, ctx.maxMatrixCombinations);
     if (!matrix || !defOk) continue;
     base.matrixKeys = Object.keys(matrix[0]!.values);
     // With input/output errors the instances are still checked, but references to them are not.

@@ -50,6 +50,8 @@ export interface ResolveContext {
   workspaceRoot: string;
   catalog?: StageCatalog;
   bag: DiagnosticBag;
+  /** Matrix size limit per stage; default DEFAULT_LIMITS.maxMatrixCombinations. */
+  maxMatrixCombinations?: number;
 }
 
 export const IMPLICIT_INPUT = /^_ref\d+$/;

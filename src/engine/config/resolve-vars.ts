@@ -3,20 +3,26 @@ import type { DiagnosticBag } from './diagnostics.js';
 import type { LoadedSources } from './load-sources.js';
 import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
 import { suggestion } from './suggest.js';
-import { yaml } from './yaml-source.js';
+import { DEFAULT_LIMITS, type YamlLimits } from './input-limits.js';
+import { parseYamlData } from './yaml-reader.js';
 
-/** A --set value: YAML scalar syntax (numbers and booleans typed), anything unparsable stays a string. */
-export function parseSetValue(text: string): ParamValue {
-  if (text.trim() === '') return text;
-  try {
-    const v = yaml().parse(text) as unknown;
-    return v === undefined ? text : (v as ParamValue);
-  } catch {
-    return text;
-  }
+export type SetValue = { value: ParamValue; problem?: undefined } | { value?: undefined; problem: string };
+
+/**
+ * A --set value: YAML syntax (numbers and booleans typed); text that does not parse as YAML (or names an
+ * undefined alias, like `*.wav`) stays a string. An unknown tag (`!!js/function`) or a value over the input
+ * limits is a problem.
+ */
+export function parseSetValue(text: string, limits: YamlLimits = DEFAULT_LIMITS): SetValue {
+  if (text.trim() === '') return { value: text };
+  const { data, problems } = parseYamlData(text, limits);
+  const refused = problems.find((p) => p.kind === 'tag' || p.kind === 'structure');
+  if (refused) return { problem: refused.message };
+  if (problems.length > 0 || data === undefined) return { value: text };
+  return { value: data as ParamValue };
 }
 
-export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string): Params {
+export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string, limits: YamlLimits = DEFAULT_LIMITS): Params {
   const vars: Params = {};
   for (const [k, v] of sources.vars) vars[k] = structuredClone(v.value);
   const noPos: SourcePos = { file: topFile, line: 0, col: 0 };
@@ -30,7 +36,12 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
   }
 
   const declaredProfile = sources.vars.get('profile');
-  const selected = set.profile !== undefined ? parseSetValue(set.profile) : declaredProfile?.value;
+  const setValue = (k: string): ParamValue | undefined => {
+    const parsed = parseSetValue(set[k]!, limits);
+    if (parsed.problem !== undefined) bag.error(noPos, `--set ${k}=${set[k]}: ${parsed.problem}`);
+    return parsed.value;
+  };
+  const selected = set.profile !== undefined ? setValue('profile') : declaredProfile?.value;
   if (selected !== undefined && selected !== null) {
     const known = [...sources.profiles.keys()];
     if (typeof declaredProfile?.value === 'string' && !known.includes(declaredProfile.value)) known.unshift(declaredProfile.value);
@@ -52,7 +63,8 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
       bag.error(noPos, `--set ${k}=${text}: unknown var "${k}"${suggestion(k, Object.keys(vars))}`);
       continue;
     }
-    vars[k] = parseSetValue(text);
+    const value = setValue(k);
+    if (value !== undefined) vars[k] = value;
   }
   return vars;
 }

@@ -1,47 +1,43 @@
 // One parsed YAML file with the means to map a data path (['stages', 'gen', 'run', 2]) back to line:col.
 //
 // Parsing is the largest cost of loading a big pipeline, so a file's data can come from a parse cache
-// (JSON keyed by the SHA-256 of the text). Such a source parses the YAML document only when a position is
-// first read: pos() then returns positions whose line and col are computed on access, so a pipeline that
-// loads without diagnostics never parses its YAML twice.
+// (JSON keyed by the SHA-256 of the text and the input limits). Such a source parses the YAML document only
+// when a position is first read: pos() then returns positions whose line and col are computed on access, so
+// a pipeline that loads without diagnostics never parses its YAML twice.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
+import { DEFAULT_LIMITS, type YamlLimits } from './input-limits.js';
 import type { Diagnostic, SourcePos } from './pipeline-model.js';
+import { readYamlFileText } from './yaml-file-text.js';
+import { yaml } from './yaml-module.js';
+import { parseYaml, parseYamlData, type ParsedYaml, type YamlProblem } from './yaml-reader.js';
+
+export { yaml } from './yaml-module.js';
 
 export type DataPath = readonly (string | number)[];
-
-type YamlModule = typeof import('yaml');
-let yamlModule: YamlModule | undefined;
-/** The yaml package, loaded on first use (a cached load needs none of it). */
-export function yaml(): YamlModule {
-  return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
-}
 
 interface KeyIndex {
   own: Map<string, Pair>;
   merges: Pair[];
 }
 
-interface ParsedYaml {
-  doc: Document;
-  lines: LineCounter;
-}
-
 export interface YamlReadOptions {
   /** Directory of the parse cache; none: always parse. */
   cacheDir?: string;
+  /** Input limits (file size, nesting, list length, alias expansion); default DEFAULT_LIMITS. */
+  limits?: YamlLimits;
 }
 
 /** Changes whenever the cached form or the parse options change. */
-const CACHE_FORMAT = 'sonic-yaml-cache-1';
+const CACHE_FORMAT = 'sonic-yaml-cache-2';
 /** The cache keeps this many files (each distinct pipeline text is one); older ones are removed. */
 const CACHE_MAX_ENTRIES = 64;
 
 export class YamlSource {
   readonly data: unknown;
+  /** Problems that leave the file without data: size, encoding, syntax, limits, aliases. */
   readonly syntaxErrors: Diagnostic[];
   private parsedYaml: ParsedYaml | undefined;
   private readonly keyIndexes = new WeakMap<YAMLMap, KeyIndex>();
@@ -49,6 +45,7 @@ export class YamlSource {
   private constructor(
     readonly file: string,
     private readonly text: string,
+    private readonly limits: YamlLimits,
     cached?: { data: unknown },
   ) {
     if (cached !== undefined) {
@@ -56,13 +53,10 @@ export class YamlSource {
       this.syntaxErrors = [];
       return;
     }
-    const { doc, lines } = this.parsed();
-    this.syntaxErrors = doc.errors.map((e) => ({
-      file,
-      ...lines.linePos(e.pos[0]),
-      message: `YAML syntax error: ${e.message.replace(/\s+/g, ' ').trim()}`,
-    }));
-    this.data = this.syntaxErrors.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
+    const { parsed, data, problems } = parseYamlData(text, limits);
+    this.parsedYaml = parsed;
+    this.syntaxErrors = problems.map((p) => ({ file, line: p.line, col: p.col, message: p.message }));
+    this.data = problems.length === 0 ? data : undefined;
   }
 
   /**
@@ -70,27 +64,37 @@ export class YamlSource {
    * a cacheDir, data parsed before from the same text is reused, and fresh data is stored there.
    */
   static read(file: string, options: YamlReadOptions = {}): YamlSource {
-    const text = readFileSync(file, 'utf8');
-    if (options.cacheDir === undefined) return new YamlSource(file, text);
-    const entry = join(options.cacheDir, `${createHash('sha256').update(CACHE_FORMAT).update('\0').update(text).digest('hex')}.json`);
+    const limits = options.limits ?? DEFAULT_LIMITS;
+    const read = readYamlFileText(file, limits);
+    if (read.problem) return YamlSource.unreadable(file, read.problem, limits);
+    const text = read.text;
+    if (options.cacheDir === undefined) return new YamlSource(file, text, limits);
+    const key = createHash('sha256').update(CACHE_FORMAT).update('\0').update(limitsKey(limits)).update('\0').update(text).digest('hex');
+    const entry = join(options.cacheDir, `${key}.json`);
     const cached = readCacheEntry(entry);
-    if (cached !== undefined) return new YamlSource(file, text, cached);
-    const src = new YamlSource(file, text);
+    if (cached !== undefined) return new YamlSource(file, text, limits, cached);
+    const src = new YamlSource(file, text, limits);
     if (src.syntaxErrors.length === 0 && isJsonSafe(src.data)) writeCacheEntry(options.cacheDir, entry, src.data);
     return src;
   }
 
-  static fromText(file: string, text: string): YamlSource {
-    return new YamlSource(file, text);
+  static fromText(file: string, text: string, limits: YamlLimits = DEFAULT_LIMITS): YamlSource {
+    return new YamlSource(file, text, limits);
+  }
+
+  /** A file refused before parsing (too large, not UTF-8): no data, one problem. */
+  private static unreadable(file: string, problem: YamlProblem, limits: YamlLimits): YamlSource {
+    const src = new YamlSource(file, '', limits, { data: undefined });
+    src.syntaxErrors.push({ file, line: problem.line, col: problem.col, message: problem.message });
+    return src;
   }
 
   /** The YAML document and its line index, parsed on first use for a source whose data came from the cache. */
   private parsed(): ParsedYaml {
     if (this.parsedYaml === undefined) {
-      const y = yaml();
-      const lines = new y.LineCounter();
-      const doc = y.parseDocument(this.text, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
-      this.parsedYaml = { doc, lines };
+      const { parsed } = parseYaml(this.text, this.limits);
+      if (parsed === undefined) throw new Error(`${this.file}: cached YAML no longer parses within the limits`);
+      this.parsedYaml = parsed;
     }
     return this.parsedYaml;
   }
@@ -213,6 +217,10 @@ function isMergeKey(key: unknown): boolean {
 
 function isEmptyScalar(node: unknown): boolean {
   return yaml().isScalar(node) && node.value === null && node.range != null && node.range[0] === node.range[1];
+}
+
+function limitsKey(limits: YamlLimits): string {
+  return JSON.stringify([limits.maxFileBytes, limits.maxDepth, limits.maxListItems, limits.maxValues]);
 }
 
 function readCacheEntry(path: string): { data: unknown } | undefined {

@@ -14,7 +14,7 @@
 //       table: local
 //
 // Errors name the file, line and column of the offending value.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   defaultExecutorConfig,
@@ -36,7 +36,10 @@ export {
   type ExecutorName,
   type StageExecutorRule,
 } from './executor-config.js';
-import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
+import { isMap, isNode, isScalar, type Document, type LineCounter } from 'yaml';
+import { limitsFromEnv, type YamlLimits } from '../../config/input-limits.js';
+import { readYamlFileText } from '../../config/yaml-file-text.js';
+import { parseYamlData, type YamlProblem } from '../../config/yaml-reader.js';
 import { z } from 'zod';
 import { isSlurmTimeLimit } from './job-script.js';
 import type { SlurmExecutorSettings } from './slurm-executor.js';
@@ -104,18 +107,28 @@ export function loadExecutorConfigForStateDir(stateDir: string): ExecutorConfig 
 
 function loadConfigFile(file: string | undefined): ExecutorConfig {
   if (file === undefined) return defaultExecutorConfig();
-  return parseExecutorConfig(readFileSync(file, 'utf8'), file);
+  const limits = yamlLimits();
+  const read = readYamlFileText(file, limits);
+  if (read.problem) throw yamlProblemError(file, read.problem);
+  return parseExecutorConfig(read.text, file, limits);
 }
 
-export function parseExecutorConfig(text: string, file: string): ExecutorConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw new ExecutorConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split('\n')[0]}`);
-  }
-  const data: unknown = doc.toJS() ?? {};
+function yamlLimits(): YamlLimits {
+  const { limits, problems } = limitsFromEnv();
+  if (problems.length > 0) throw new ExecutorConfigError(problems.join('; '));
+  return limits;
+}
+
+function yamlProblemError(file: string, p: YamlProblem): ExecutorConfigError {
+  const message = p.kind === 'syntax' ? p.message.replace(/^YAML syntax error: /, 'invalid YAML: ') : p.message;
+  return new ExecutorConfigError(`${file}${p.line > 0 ? `:${p.line}:${p.col}` : ''}: ${message}`);
+}
+
+export function parseExecutorConfig(text: string, file: string, limits: YamlLimits = yamlLimits()): ExecutorConfig {
+  const yamlRead = parseYamlData(text, limits);
+  if (yamlRead.problems.length > 0 || yamlRead.parsed === undefined) throw yamlProblemError(file, yamlRead.problems[0]!);
+  const { doc, lines: lineCounter } = yamlRead.parsed;
+  const data: unknown = yamlRead.data ?? {};
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
