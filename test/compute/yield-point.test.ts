@@ -43,10 +43,8 @@ test('an already aborted signal throws at the next call without waiting for the 
   await assert.rejects(point(), (e: unknown) => isOperationAborted(e) && /^aborted/.test((e as Error).message));
 });
 
-test('a yield point without a signal never throws and costs well under a microsecond per call between turns', async () => {
-  const point = yieldPoint();
-  const t0 = performance.now();
-  for (let i = 0; i < 100_000; i++) await point();
-  const perCallUs = ((performance.now() - t0) * 1000) / 100_000;
-  assert.ok(perCallUs < 5, `${perCallUs.toFixed(3)} µs per call`);
+test('a yield point without a signal never throws (its cost per call is measured in bench/micro/yield-point.ts)', async () => {
+  let clock = 0;
+  const point = yieldPoint(undefined, { intervalMs: 0, now: () => clock++ });
+  for (let i = 0; i < 10_000; i++) await point(); // every call gives the event loop a turn
 });

@@ -22,11 +22,10 @@ test('sample-space Fréchet distance matches the covariance formula (rank-defici
   assert.throws(() => frechetDistanceInSampleSpace(features(1, 4, 1, 0), features(3, 4, 2, 0)), /at least 2 samples/);
 });
 
-test('a 2048-d distance between small sets takes milliseconds', () => {
+test('a 2048-d distance between small sets goes through the sample space (speed: bench/micro/frechet-sample-space.ts)', () => {
   const a = features(20, 2048, 7, 0);
   const b = features(16, 2048, 8, 0.1);
-  const t0 = performance.now();
   const d = frechetDistanceOfFeatures(a, b);
   assert.ok(Number.isFinite(d) && d > 0);
-  assert.ok(performance.now() - t0 < 2000);
+  assert.equal(d, frechetDistanceInSampleSpace(a, b), 'the same computation, bit for bit');
 });

