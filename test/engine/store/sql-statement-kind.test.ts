@@ -51,7 +51,8 @@ test('the query console rejects commented and quoted acting PRAGMAs and still ru
   const store = openRunStore(dir);
   try {
     newRun(store);
-    for (const sql of ACTING) assert.throws(() => store.query(sql), ReadOnlyQueryError, sql);
+    // (a read-only connection also refuses some of them, with another message: the check must come first)
+    for (const sql of ACTING) assert.throws(() => store.query(sql), (e: unknown) => e instanceof ReadOnlyQueryError && /only reads are allowed/.test(e.message), sql);
     for (const sql of READING) assert.ok(store.query(sql).length > 0, sql);
   } finally {
     store.close();
