@@ -14,8 +14,6 @@ import { readYamlFileText } from './yaml-file-text.js';
 import { yaml } from './yaml-module.js';
 import { parseYaml, parseYamlData, type ParsedYaml, type YamlProblem } from './yaml-reader.js';
 
-export { yaml } from './yaml-module.js';
-
 export type DataPath = readonly (string | number)[];
 
 interface KeyIndex {
