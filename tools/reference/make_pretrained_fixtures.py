@@ -122,8 +122,16 @@ def make_sd21_shapes():
     print(f"sd21: {len(shapes)} unet keys")
 
 
+def make_readable():
+    """safetensors writes 0600 files; the committed fixtures are 0644 like the rest."""
+    for root, _, files in os.walk(OUT):
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
     make_sd2_tiny()
     make_sd21_shapes()
+    make_readable()
