@@ -138,7 +138,7 @@ export function unetConfigFromJson(json: unknown, file = 'unet/config.json', opt
       normEps: f.norm_eps as number,
       flipSinToCos: f.flip_sin_to_cos as boolean,
       freqShift: f.freq_shift as number,
-      useLinearProjection: f.use_linear_projection as boolean,
+      ...(f.use_linear_projection === true ? { useLinearProjection: true } : {}),
     });
   } catch (e) {
     if (e instanceof UNetConfigError) throw new DiffusersConfigError(file, null, undefined, `the fields do not make a consistent UNet: ${e.message}`);

@@ -104,7 +104,7 @@ test('the paper fixture SD-1.x directory (unet/ only) loads with fresh adapters 
   try {
     assert.equal(models.vae, null);
     assert.equal(models.adapterSource, 'fresh');
-    assert.equal(models.unetConfig.useLinearProjection, false);
+    assert.equal(models.unetConfig.useLinearProjection ?? false, false);
     assert.equal(models.unetConfig.crossAttentionDim, 32);
   } finally {
     models.dispose();
