@@ -6,6 +6,7 @@ test/fixtures/reference/pretrained/. Run with the reference venv:
 - sd2-tiny/unet, sd2-tiny/vae: real diffusers directories (save_pretrained: config.json with every field of
   diffusers' class + diffusion_pytorch_model.safetensors) of a tiny SD-2.x-style model: use_linear_projection,
   attention_head_dim given per block, upcast_attention.
+- sd2-tiny/scheduler: SD 2.x-base's DDIMScheduler config (scaled_linear, ε-prediction).
 - sd2-tiny/adapters.safetensors: SonicDiffusion gated adapters for that UNet (the 8 tensors per adapted block).
 - sd2-tiny-io.safetensors: inputs and diffusers' outputs: ε without audio (stock diffusers), ε with the
   adapters and audio tokens, the VAE decoding of a latent.
@@ -22,7 +23,7 @@ from safetensors.torch import save_file
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tiny_models import TINY_VAE, add_gated_adapters, adapter_blocks, build_tiny_vae, set_audio_context  # noqa: E402
 
-from diffusers import UNet2DConditionModel  # noqa: E402
+from diffusers import DDIMScheduler, UNet2DConditionModel  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "reference", "pretrained")
 
@@ -100,6 +101,9 @@ def make_sd2_tiny():
 
     vae = build_tiny_vae(seed=5)
     vae.save_pretrained(os.path.join(root, "vae"))
+    # SD 2.x-base's scheduler settings (ε-prediction).
+    DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
+                  set_alpha_to_one=False, steps_offset=1).save_pretrained(os.path.join(root, "scheduler"))
     side = TINY_VAE["sample_size"] // 2 ** (len(TINY_VAE["block_out_channels"]) - 1)
     z = torch.randn(2, TINY_VAE["latent_channels"], side, side, generator=g)
     with torch.no_grad():

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { ParamStore } from '../../compute/param-store.js';
 import type { AudioProjector } from '../projector/audio-projector.js';
 import type { AudioProjectorConfig } from '../projector/projector-config.js';
+import type { NoiseScheduleConfig } from '../schedulers/noise-schedule.js';
 import type { UNetConfig } from '../unet/config.js';
 import type { UNet2DCondition } from '../unet/unet2d-condition.js';
 import type { ReadFieldsOptions } from './config-fields.js';
 import { loadAudioProjector } from './load-projector.js';
 import { loadDiffusersUNet, type AdapterSettings, type LoadedUNet } from './load-unet.js';
 import { loadDiffusersVae, type LoadedVae } from './load-vae.js';
+import { readNoiseSchedule } from './read-scheduler.js';
 
 export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   /** A diffusers pipeline directory with unet/ and (optionally) vae/, e.g. a CompVis/stable-diffusion-v1-4 download. */
@@ -20,6 +22,8 @@ export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   unetDir?: string;
   /** The VAE directory, if not `<diffusersDir>/vae`; null: no VAE. Without either, a missing vae/ means no VAE. */
   vaeDir?: string | null;
+  /** The scheduler directory, if not `<diffusersDir>/scheduler`; null: none (the SD schedule is assumed). */
+  schedulerDir?: string | null;
   /** Gated-adapter weights (safetensors): a train-adapter artifact's unet_adapters.safetensors or a converted official checkpoint. */
   adapters?: string;
   /** Overrides the unet config's sonic_* adapter settings (defaults: the paper's, audio width = cross_attention_dim). */
@@ -45,22 +49,29 @@ export interface SonicDiffusionModels {
   vae: LoadedVae | null;
   /** null when no projector was given. */
   projector: AudioProjector | null;
+  /** The noise schedule of scheduler/scheduler_config.json (checked: ε-prediction, scaled_linear); null without one. */
+  noiseSchedule: NoiseScheduleConfig | null;
   /** Frees every tensor of the loaded models. */
   dispose(): void;
 }
 
-function resolveDirs(o: LoadSonicDiffusionOptions): { unetDir: string; vaeDir: string | null } {
+function resolveDirs(o: LoadSonicDiffusionOptions): { unetDir: string; vaeDir: string | null; schedulerDir: string | null } {
   const where = 'loadSonicDiffusion';
   if (o.unetDir === undefined && o.diffusersDir === undefined) throw new Error(`${where}: give diffusersDir (a folder with unet/ and vae/) or unetDir`);
   const unetDir = o.unetDir ?? join(o.diffusersDir!, 'unet');
-  if (o.vaeDir !== undefined) return { unetDir, vaeDir: o.vaeDir };
-  const vae = o.diffusersDir === undefined ? null : join(o.diffusersDir, 'vae');
-  return { unetDir, vaeDir: vae !== null && existsSync(vae) ? vae : null };
+  /** An explicit directory (or null), else the diffusers folder's sub-folder when it exists. */
+  const optional = (given: string | null | undefined, sub: string): string | null => {
+    if (given !== undefined) return given;
+    const dir = o.diffusersDir === undefined ? null : join(o.diffusersDir, sub);
+    return dir !== null && existsSync(dir) ? dir : null;
+  };
+  return { unetDir, vaeDir: optional(o.vaeDir, 'vae'), schedulerDir: optional(o.schedulerDir, 'scheduler') };
 }
 
 /** Loads the UNet (with adapters), the VAE and the audio projector; checks that their widths fit together. */
 export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Promise<SonicDiffusionModels> {
-  const { unetDir, vaeDir } = resolveDirs(options);
+  const { unetDir, vaeDir, schedulerDir } = resolveDirs(options);
+  const noiseSchedule = schedulerDir === null ? null : readNoiseSchedule(schedulerDir);
   const fields: ReadFieldsOptions = {
     ...(options.unknownFields !== undefined ? { unknownFields: options.unknownFields } : {}),
     ...(options.onWarning !== undefined ? { onWarning: options.onWarning } : {}),
@@ -101,6 +112,7 @@ export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Pr
       adapterSource: unet.adapterSource,
       vae,
       projector,
+      noiseSchedule,
       dispose: () => loaded.forEach((m) => m.dispose()),
     };
   } catch (e) {

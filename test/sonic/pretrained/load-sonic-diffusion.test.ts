@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SafetensorsFile, writeSafetensors } from '../../../src/compute/safetensors.js';
 import { AudioProjector, TINY_PROJECTOR } from '../../../src/sonic/method.js';
 import { DiffusersConfigError, loadSonicDiffusion } from '../../../src/sonic/pretrained/index.js';
+import { SD_NOISE_SCHEDULE } from '../../../src/sonic/schedulers/noise-schedule.js';
 import { isAdapterParam } from '../../../src/sonic/unet/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { assertMatches, readNchwAsNhwc, readTensor, tf, useWasm } from '../reference-fixtures.js';
@@ -43,6 +44,7 @@ test('a diffusers SD-2.x directory + adapter weights computes what diffusers com
     const decoded = tf.tidy(() => models.vae!.vae.decode(readNchwAsNhwc(IO, 'z')));
     assertMatches(decoded, readNchwAsNhwc(IO, 'decoded'), 1e-4, 'VAE decode');
     assert.equal(models.projector, null);
+    assert.deepEqual(models.noiseSchedule, SD_NOISE_SCHEDULE, 'scheduler/ is read too');
   } finally {
     models.dispose();
   }
@@ -111,10 +113,10 @@ test('the paper fixture SD-1.x directory (unet/ only) loads with fresh adapters 
   }
 });
 
-function copyWithConfig(edit: (json: Record<string, unknown>) => void, which: 'unet' | 'vae' = 'unet'): string {
+function copyWithConfig(edit: (json: Record<string, unknown>) => void, which: 'unet' | 'vae' | 'scheduler' = 'unet'): string {
   const dir = tempDir('sonic-sd2-');
   cpSync(SD2_DIR, dir, { recursive: true });
-  const path = join(dir, which, 'config.json');
+  const path = join(dir, which, which === 'scheduler' ? 'scheduler_config.json' : 'config.json');
   const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   edit(json);
   writeFileSync(path, JSON.stringify(json));
@@ -128,6 +130,14 @@ test('center_input_sample: true in unet/config.json is refused, naming the file,
     assert.equal(e.message, `${join(dir, 'unet', 'config.json')}: field 'center_input_sample' is true; supported: only false (the default; SD 1.x/2.x do not use it)`);
     return true;
   });
+});
+
+test('a v-prediction model is refused by its scheduler config before anything is loaded', async () => {
+  const dir = copyWithConfig((j) => (j.prediction_type = 'v_prediction'), 'scheduler');
+  await assert.rejects(loadSonicDiffusion({ diffusersDir: dir, adapterSettings: ADAPTERS }), new RegExp(`${join(dir, 'scheduler', 'scheduler_config.json')}: field 'prediction_type' is "v_prediction"; supported: "epsilon"`));
+  const models = await loadSonicDiffusion({ diffusersDir: dir, schedulerDir: null, vaeDir: null, adapterSettings: ADAPTERS });
+  assert.equal(models.noiseSchedule, null, 'schedulerDir: null skips it');
+  models.dispose();
 });
 
 test("a VAE field it cannot reproduce is refused; a field diffusers lacks loads with unknownFields: 'warn'", async () => {
