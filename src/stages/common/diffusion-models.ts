@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../compute/param-store.js';
 import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
-import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig } from '../../sonic/pretrained/index.js';
+import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
 import type { UNet2DCondition } from '../../sonic/unet/index.js';
 import { loadLatentCodec, type LatentCodec } from './latent-codec.js';
 import type { OpenBundle } from './runtime.js';
@@ -46,7 +46,7 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
     codec.dispose();
     throw new Error(`${bundle.dir}/bundle.json: the VAE makes ${codec.latentChannels}-channel latents but the UNet (${unetDir}) takes in_channels ${unetConfig.inChannels}`);
   }
-  let loaded: ReturnType<typeof loadDiffusersUNet>;
+  let loaded: LoadedUNet;
   try {
     loaded = loadDiffusersUNet(unetDir, { seed: options.seed ?? 0, trainableAdapters: options.trainableAdapters ?? false });
   } catch (e) {
