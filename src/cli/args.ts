@@ -2,9 +2,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-error.js';
 
-export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string) {
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+/** Named so the emitted declaration (d.ts) can state parse's return type. */
+type ParsedArgs<T extends ParseArgsConfig['options']> = ReturnType<typeof parseArgs<{ args: string[]; options: T & typeof HELP_OPTION; allowPositionals: true; strict: true }>>;
+
+export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string): ParsedArgs<T> {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
   }

@@ -19,6 +19,7 @@ export interface BlockShape {
   eps: number;
   crossAttentionDim: number;
   heads: number;
+  linearProjection: boolean;
   /** Attention with its transformer blocks; false for DownBlock2D / UpBlock2D. */
   withAttention: boolean;
   adapter: AdapterOptions | null;
@@ -30,6 +31,7 @@ function transformer(prefix: string, i: number, channels: number, shape: BlockSh
     heads: shape.heads,
     crossAttentionDim: shape.crossAttentionDim,
     groups: shape.groups,
+    linearProjection: shape.linearProjection,
     adapter: shape.adapter,
   });
 }

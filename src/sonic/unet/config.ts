@@ -1,4 +1,4 @@
-// UNet2DCondition configuration: diffusers' UNet2DConditionModel fields (camelCase) for the SD-1.x family,
+// UNet2DCondition configuration: diffusers' UNet2DConditionModel fields (camelCase) for the SD 1.x/2.x family,
 // plus the SonicDiffusion gated audio adapter settings (spec §4).
 
 export type DownBlockType = 'CrossAttnDownBlock2D' | 'DownBlock2D';
@@ -28,6 +28,8 @@ export interface UNetConfig {
   normEps: number;
   flipSinToCos: boolean;
   freqShift: number;
+  /** diffusers' `use_linear_projection` (SD 2.x): proj_in/proj_out are Linear layers on tokens, not 1×1 convs. Default false. */
+  useLinearProjection?: boolean;
 }
 
 /** diffusers' CompVis/stable-diffusion-v1-4 unet/config.json with SonicDiffusion's adapter placement. */
@@ -166,5 +168,8 @@ export function validateUNetConfig(config: UNetConfig): UNetConfig {
     fail('useAdapter', `expected [down, mid, up] booleans, got ${JSON.stringify(config.useAdapter)}`);
   }
   if (!(config.normEps > 0)) fail('normEps', `expected a positive number, got ${config.normEps}`);
+  if (config.useLinearProjection !== undefined && typeof config.useLinearProjection !== 'boolean') {
+    fail('useLinearProjection', `expected true or false, got ${JSON.stringify(config.useLinearProjection)}`);
+  }
   return config;
 }

@@ -1,5 +1,6 @@
-// diffusers Transformer2DModel (SD-1.x: GroupNorm eps 1e-6, 1×1-conv proj_in/proj_out, one
-// BasicTransformerBlock) with SonicDiffusion's gated audio cross-attention (spec §4):
+// diffusers Transformer2DModel (GroupNorm eps 1e-6; proj_in/proj_out as 1×1 convs (SD 1.x) or, with
+// use_linear_projection (SD 2.x), as Linear layers on the tokens; one BasicTransformerBlock) with
+// SonicDiffusion's gated audio cross-attention (spec §4):
 //   h = h + attn1(norm1(h));  h = h + attn2(norm2(h), text);
 //   h = h + tanh(gate_adapter)·attn_adapter(norm_adapter(h), audio)   (only when audio tokens are given)
 //   h = h + ff(norm3(h))
@@ -24,6 +25,8 @@ export interface TransformerOptions {
   heads: number;
   crossAttentionDim: number;
   groups: number;
+  /** Linear proj_in/proj_out applied to tokens (SD 2.x) instead of 1×1 convs applied before flattening (SD 1.x). */
+  linearProjection: boolean;
   /** null: a plain SD block without the gated audio adapter. */
   adapter: AdapterOptions | null;
 }
@@ -110,7 +113,8 @@ export class Transformer2DModel {
   specs(): ParamSpec[] {
     const c = this.options.channels;
     const k = (n: string): string => joinKey(this.prefix, n);
-    return [...normSpecs(k('norm'), c), ...conv2dSpecs(k('proj_in'), c, c, 1), ...this.block.specs(), ...conv2dSpecs(k('proj_out'), c, c, 1)];
+    const projection = (name: string): ParamSpec[] => (this.options.linearProjection ? linearSpecs(k(name), c, c, true) : conv2dSpecs(k(name), c, c, 1));
+    return [...normSpecs(k('norm'), c), ...projection('proj_in'), ...this.block.specs(), ...projection('proj_out')];
   }
 
   forward(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks?: UNetHooks): tf.Tensor4D {
@@ -120,11 +124,14 @@ export class Transformer2DModel {
   private run(p: ParamLookup, x: tf.Tensor4D, text: tf.Tensor3D, audio: tf.Tensor3D | undefined, hooks: UNetHooks | undefined): tf.Tensor4D {
     const [b, h, w, c] = x.shape;
     const k = (n: string): string => joinKey(this.prefix, n);
-    let y = groupNorm(x, this.options.groups, ...norm(p, k('norm')), TRANSFORMER_GROUPNORM_EPS);
-    y = conv(p, k('proj_in'), y, 0);
-    let tokens = tf.reshape(y, [b, h * w, c]) as tf.Tensor3D;
+    const normed = groupNorm(x, this.options.groups, ...norm(p, k('norm')), TRANSFORMER_GROUPNORM_EPS);
+    if (this.options.linearProjection) {
+      let tokens = dense(p, k('proj_in'), tf.reshape(normed, [b, h * w, c]) as tf.Tensor3D, true);
+      tokens = this.block.forward(p, tokens, text, audio, hooks);
+      return tf.add(tf.reshape(dense(p, k('proj_out'), tokens, true), [b, h, w, c]), x);
+    }
+    let tokens = tf.reshape(conv(p, k('proj_in'), normed, 0), [b, h * w, c]) as tf.Tensor3D;
     tokens = this.block.forward(p, tokens, text, audio, hooks);
-    y = conv(p, k('proj_out'), tf.reshape(tokens, [b, h, w, c]) as tf.Tensor4D, 0);
-    return tf.add(y, x);
+    return tf.add(conv(p, k('proj_out'), tf.reshape(tokens, [b, h, w, c]) as tf.Tensor4D, 0), x);
   }
 }

@@ -1,4 +1,4 @@
-// UNet2DCondition: diffusers' UNet2DConditionModel for the SD-1.x family on NHWC tensors, with the
+// UNet2DCondition: diffusers' UNet2DConditionModel for the SD 1.x/2.x family on NHWC tensors, with the
 // SonicDiffusion gated audio adapters. Parameters are looked up by their diffusers state_dict keys, so
 // SD-1.4's unet/diffusion_pytorch_model.safetensors and the official adapter checkpoints load unchanged.
 import * as tf from '@tensorflow/tfjs-core';
@@ -32,6 +32,7 @@ class UNetArchitecture {
       eps: config.normEps,
       crossAttentionDim: config.crossAttentionDim,
       heads: blockHeads,
+      linearProjection: config.useLinearProjection ?? false,
       withAttention,
       adapter: adapted && withAttention ? adapter : null,
     });

@@ -3,20 +3,16 @@
 // bundle's `vae` role (latent-codec.ts: a diffusers VAE on tfjs, or the SD VAE through ONNX). The UNet gets
 // fresh gated adapters (gate 0) unless its checkpoint carries adapter weights; an `adapter` artifact of
 // train-adapter can then be loaded on top.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { SafetensorsFile } from '../../compute/safetensors.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
-import { unetConfigFromDiffusers } from '../../encoders/toy/toy-sd/diffusers-config.js';
-import { createUNetParams, isAdapterParam, loadUNetWeights, UNet2DCondition } from '../../sonic/unet/index.js';
-import { DIFFUSERS_WEIGHTS, readDiffusersConfig } from './diffusers-dir.js';
+import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
+import type { UNet2DCondition } from '../../sonic/unet/index.js';
 import { loadLatentCodec, type LatentCodec } from './latent-codec.js';
 import type { OpenBundle } from './runtime.js';
 
-export { DIFFUSERS_WEIGHTS } from './diffusers-dir.js';
+export { DIFFUSERS_WEIGHTS } from '../../sonic/pretrained/index.js';
 
 /** Impls a bundle's `unet` role may name: both read a diffusers UNet2DConditionModel directory. */
 export const UNET_IMPLS = ['toy-unet', 'diffusers-unet'] as const;
@@ -37,8 +33,7 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
     throw new Error(`${bundle.dir}/bundle.json: unet impl '${unet.impl}' is not known (known: ${UNET_IMPLS.join(', ')})`);
   }
   const unetDir = resolveModelPath(bundle, unet);
-  const unetConfig = unetConfigFromDiffusers(readDiffusersConfig(unetDir, 'UNet'), join(unetDir, 'config.json'));
-  const trainable = options.trainableAdapters ?? false;
+  const unetConfig = readUNetConfig(unetDir);
   const codec = await loadLatentCodec(vae, resolveModelPath(bundle, vae)).catch((e: Error) => {
     throw new Error(`${bundle.dir}/bundle.json: vae (impl '${vae.impl}', path '${vae.path}'): ${e.message}`);
   });
@@ -51,29 +46,22 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
     codec.dispose();
     throw new Error(`${bundle.dir}/bundle.json: the VAE makes ${codec.latentChannels}-channel latents but the UNet (${unetDir}) takes in_channels ${unetConfig.inChannels}`);
   }
-  const unetParams = createUNetParams(unetConfig, { seed: options.seed ?? 0, trainable: (n) => trainable && isAdapterParam(n) });
+  let loaded: LoadedUNet;
   try {
-    const weights = new SafetensorsFile(join(unetDir, DIFFUSERS_WEIGHTS));
-    try {
-      const hasAdapters = [...weights.tensors.keys()].some(isAdapterParam);
-      loadUNetWeights(unetParams, weights, hasAdapters ? 'all' : 'base');
-    } finally {
-      weights.close();
-    }
+    loaded = loadDiffusersUNet(unetDir, { seed: options.seed ?? 0, trainableAdapters: options.trainableAdapters ?? false });
   } catch (e) {
-    unetParams.dispose();
     codec.dispose();
     throw e;
   }
   const side = imageSize / codec.downsampleFactor;
   return {
-    unet: new UNet2DCondition(unetConfig, unetParams),
-    unetParams,
+    unet: loaded.unet,
+    unetParams: loaded.params,
     codec,
     imageSize,
     latentShape: [side, side, codec.latentChannels],
     dispose: () => {
-      unetParams.dispose();
+      loaded.params.dispose();
       codec.dispose();
     },
   };
@@ -81,8 +69,7 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
 
 /** Overwrites the UNet's adapter parameters with a train-adapter checkpoint. */
 export function loadAdapterWeights(backbone: DiffusionBackbone, file: string): void {
-  if (!existsSync(file)) throw new Error(`${file}: adapter weights not found`);
-  loadUNetWeights(backbone.unetParams, file, 'adapters');
+  loadAdapterFile(backbone.unetParams, file);
 }
 
 /** Images in [0, 1] (HWC) of the bundle's image size → diffusion latents (VAE posterior mean × scaling factor). */

@@ -2,14 +2,10 @@
 // both worlds alike: SonicToy's VAE (and any diffusers-layout AutoencoderKL) runs on tfjs, the paper's SD 1.4
 // VAE through ONNX Runtime (encoders/onnx/vae.ts). Latents are NHWC tensors already multiplied by the
 // scaling factor, i.e. what the UNet denoises.
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelRef } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
-import type { ParamStore } from '../../compute/param-store.js';
-import { vaeConfigFromDiffusers } from '../../encoders/toy/toy-sd/diffusers-config.js';
-import { AutoencoderKL, createVaeParams, loadVaeWeights } from '../../sonic/vae/index.js';
-import { readDiffusersConfig, DIFFUSERS_WEIGHTS } from './diffusers-dir.js';
+import { loadDiffusersVae } from '../../sonic/pretrained/index.js';
 
 export interface LatentCodec {
   readonly name: string;
@@ -34,15 +30,7 @@ export async function loadLatentCodec(ref: ModelRef, dir: string, chunk = 32): P
 }
 
 function tfjsCodec(dir: string, chunk: number): LatentCodec {
-  const config = vaeConfigFromDiffusers(readDiffusersConfig(dir, 'VAE'), join(dir, 'config.json'));
-  const params: ParamStore = createVaeParams(config, { trainable: () => false });
-  try {
-    loadVaeWeights(params, join(dir, DIFFUSERS_WEIGHTS));
-  } catch (e) {
-    params.dispose();
-    throw e;
-  }
-  const vae = new AutoencoderKL(config, params);
+  const { vae, params, config } = loadDiffusersVae(dir);
   return {
     name: `diffusers AutoencoderKL (${dir})`,
     downsampleFactor: vae.downsampleFactor,

@@ -10,7 +10,7 @@ import type { UNetConfig } from '../../../sonic/unet/config.js';
 import { UNet2DCondition, isAdapterParam } from '../../../sonic/unet/unet2d-condition.js';
 import { createUNetParams, loadUNetWeights } from '../../../sonic/unet/weights.js';
 import type { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
-import { unetConfigFromDiffusers, unetConfigToDiffusers } from './diffusers-config.js';
+import { unetConfigFromJson, unetConfigToJson } from '../../../sonic/pretrained/unet-config-json.js';
 import { VAE_WEIGHTS_FILE, readToyVaeDir, writeToyVaeDir, type ToyVaeOnDisk } from './vae-dir.js';
 
 export const TOY_SD_FILE = 'toy_sd.json';
@@ -65,7 +65,7 @@ function readJson(path: string, what: string): Record<string, unknown> {
 
 export function saveToySd(dir: string, model: ToySd): void {
   mkdirSync(join(dir, 'unet'), { recursive: true });
-  writeJson(join(dir, 'unet', 'config.json'), unetConfigToDiffusers(model.unet.config));
+  writeJson(join(dir, 'unet', 'config.json'), unetConfigToJson(model.unet.config));
   saveTorchCheckpoint(model.unetParams, join(dir, 'unet', WEIGHTS_FILE), (n) => !isAdapterParam(n));
   writeToyVaeDir(join(dir, 'vae'), model.vae, model.vaeParams, model.latentScale);
   const side = model.imageSize / model.vae.downsampleFactor;
@@ -94,7 +94,7 @@ export function readToySdConfig(dir: string): { unet: UNetConfig; info: ToySdJso
   if (info.version !== 1) throw new Error(`${path}: field 'version' is ${JSON.stringify(info.version)}, this reader knows version 1`);
   if (!(typeof info.latentScale === 'number' && info.latentScale > 0)) throw new Error(`${path}: field 'latentScale' must be a positive number`);
   const unetPath = join(dir, 'unet', 'config.json');
-  return { unet: unetConfigFromDiffusers(readJson(unetPath, 'UNet config'), unetPath), info: info as ToySdJson };
+  return { unet: unetConfigFromJson(readJson(unetPath, 'UNet config'), unetPath), info: info as ToySdJson };
 }
 
 /** Loads a saved toy-SD: UNet base weights (strict, diffusers keys) plus freshly initialised adapters, and the VAE. */

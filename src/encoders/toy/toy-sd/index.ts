@@ -17,7 +17,6 @@ export {
 export { sampleToySd, TOY_SD_SAMPLE_DEFAULTS, type ToySdSampleOptions, type ToySdSamplingModel } from './sample.js';
 export { saveToySd, loadToySd, readToySdConfig, TOY_SD_FILE, type ToySd, type LoadToySdOptions, type ToySdTextEncoderInfo } from './checkpoint.js';
 export { writeToyVaeDir, readToyVaeDir, VAE_WEIGHTS_FILE, type ToyVaeOnDisk } from './vae-dir.js';
-export { unetConfigToDiffusers, unetConfigFromDiffusers, vaeConfigToDiffusers, vaeConfigFromDiffusers } from './diffusers-config.js';
 export { toySdSampleGrid, classPrompts, classKey, colourHistogram, ColourCentroidClassifier, type SampleGridOptions, type SampleGridResult } from './quality.js';
 export { toyVaeQuality, type VaeQualityResult } from './vae-quality.js';
 export { FixedWordTextEncoder } from './fixed-word-encoder.js';

@@ -7,7 +7,7 @@ import { saveTorchCheckpoint, type ParamStore } from '../../../compute/param-sto
 import { writeFileAtomicSync } from '../../../data/media/atomic-write.js';
 import { AutoencoderKL } from '../../../sonic/vae/autoencoder-kl.js';
 import { createVaeParams, loadVaeWeights } from '../../../sonic/vae/weights.js';
-import { vaeConfigFromDiffusers, vaeConfigToDiffusers } from './diffusers-config.js';
+import { vaeConfigFromJson, vaeConfigToJson } from '../../../sonic/pretrained/vae-config-json.js';
 
 export const VAE_WEIGHTS_FILE = 'diffusion_pytorch_model.safetensors';
 
@@ -20,7 +20,7 @@ export interface ToyVaeOnDisk {
 
 export function writeToyVaeDir(dir: string, vae: AutoencoderKL, params: ParamStore, latentScale: number): void {
   mkdirSync(dir, { recursive: true });
-  const config = vaeConfigToDiffusers({ ...vae.config, scalingFactor: latentScale });
+  const config = vaeConfigToJson({ ...vae.config, scalingFactor: latentScale });
   writeFileAtomicSync(join(dir, 'config.json'), Buffer.from(`${JSON.stringify(config, null, 2)}\n`));
   saveTorchCheckpoint(params, join(dir, VAE_WEIGHTS_FILE));
 }
@@ -35,7 +35,7 @@ export function readToyVaeDir(dir: string): ToyVaeOnDisk {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(`${path}: cannot read the VAE config (${code ?? (e as Error).message}); is this a saved toy-SD VAE directory?`);
   }
-  const config = vaeConfigFromDiffusers(json, path);
+  const config = vaeConfigFromJson(json, path);
   const params = createVaeParams(config, { trainable: () => false });
   try {
     loadVaeWeights(params, join(dir, VAE_WEIGHTS_FILE));
