@@ -3,11 +3,14 @@
 //   dX: zero-insert dy by the stride, pad by k−1, convolve with the spatially flipped, in/out-swapped filter.
 //   dW: convolve the batch/channel-swapped input with the batch/channel-swapped dy as the "filter"
 //       (dilated by the stride), then crop to k×k.
+// On webgpu both gradients are WGSL kernels that gather their operands directly (../wgsl/conv2d-grads.ts).
 // 1×1 stride-1 unpadded convs are plain 2-D matMuls (matmul2d.ts keeps their gradients on XNNPACK too).
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul2d } from './matmul2d.js';
 import { reverseBlocks } from './wasm-blocks.js';
 import { pair, resolvePadding2d, type Conv2dPadding, type ExplicitPadding2d } from './padding.js';
+import { conv2dFilterGrad, conv2dInputGrad } from '../wgsl/conv2d-grads.js';
+import { onWebGPU } from '../wgsl/program.js';
 
 export type { Conv2dPadding } from './padding.js';
 
@@ -46,6 +49,10 @@ function customConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: [number, number], pa
     const value = tf.conv2d(padInput(x4, pad), w4, stride, 'valid');
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+      if (onWebGPU()) {
+        const padBefore: [number, number] = [pad[0][0], pad[1][0]];
+        return [conv2dInputGrad(dy, ws, xs.shape, stride, padBefore), conv2dFilterGrad(xs, dy, ws.shape, stride, padBefore)];
+      }
       const xp = padInput(xs, pad);
       return [inputGrad(dy, ws, xs.shape, xp.shape, stride, pad), filterGrad(dy, xp, ws.shape, stride)];
     };
