@@ -25,7 +25,28 @@ export async function registerWebGpuBackend(adapter: DawnAdapter): Promise<void>
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  await import('@tensorflow/tfjs-backend-webgpu');
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  explainSyncReads(WebGPUBackend.prototype as unknown as SyncReader);
   if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu registered no webgpu backend (navigator.gpu was not visible to it)');
   active = adapter;
+}
+
+interface SyncReader {
+  readSync(dataId: object): unknown;
+  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
+}
+
+/**
+ * tfjs-webgpu reads synchronously through OffscreenCanvas, which Node lacks ("OffscreenCanvas is not defined").
+ * Values already on the host (uploaded, or read once with `await t.data()`) are still served; anything else
+ * fails with a message saying what to do instead.
+ */
+function explainSyncReads(proto: SyncReader): void {
+  const original = proto.readSync;
+  proto.readSync = function (this: SyncReader, dataId: object) {
+    if (this.tensorMap.get(dataId)?.values == null && typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined') {
+      throw new Error('dataSync()/arraySync() cannot read a tensor from the GPU on the webgpu backend in Node: use `await tensor.data()` (or readToHost from src/compute/host-read.ts) first');
+    }
+    return original.call(this, dataId);
+  };
 }

@@ -149,9 +149,12 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
   const one = (embeddings: Float32Array[], texts: Float32Array[] | null) =>
     generateImages(m.backbone, e, { audio: { model: m, embeddings }, ...(texts ? { texts } : {}) }, { ...opts, seed: opts.seed + 1000 });
   // Sound mixing: (1 − w)·CLAP(a) + w·CLAP(b), same noise for every w.
-  const mixes = p.mixWeights.map((w) =>
-    tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w).dataSync() as Float32Array),
-  );
+  const mixes: Float32Array[] = [];
+  for (const w of p.mixWeights) {
+    const mixed = tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w));
+    mixes.push((await mixed.data()) as Float32Array);
+    mixed.dispose();
+  }
   const sameSeed = async (embs: Float32Array[], texts: Float32Array[] | null) => {
     const images: RgbImage<Float32Array>[] = [];
     for (const [j, x] of embs.entries()) images.push((await one([x], texts ? [texts[j]!] : null))[0]!);
