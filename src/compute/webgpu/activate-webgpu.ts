@@ -4,6 +4,7 @@
 // that adapter. So: WebGPU globals and navigator.gpu first, then the dynamic import, then setBackend.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadDawn, type DawnAdapter } from './dawn-adapters.js';
+import { rememberBackendKernels } from '../kernel-profile.js';
 
 let active: DawnAdapter | undefined;
 
@@ -27,6 +28,7 @@ export async function registerWebGpuBackend(adapter: DawnAdapter): Promise<void>
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   explainSyncReads(WebGPUBackend.prototype as unknown as SyncReader);
+  rememberBackendKernels('webgpu');
   if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu registered no webgpu backend (navigator.gpu was not visible to it)');
   active = adapter;
 }

@@ -5,6 +5,7 @@
 import { findSoftwareIcd, SWIFTSHADER_INSTALL_HINT } from '../../../src/compute/webgpu/vulkan-icd.js';
 import { probeDawnAdapters } from '../../../src/compute/webgpu/dawn-adapters.js';
 import { selectBackend } from '../../../src/compute/backend.js';
+import { tf, useBackend } from '../tf-test-utils.js';
 
 export async function webgpuSkipReason(): Promise<string | undefined> {
   const icd = findSoftwareIcd();
@@ -20,4 +21,14 @@ export async function webgpuSkipReason(): Promise<string | undefined> {
 export async function useWebGpu(): Promise<void> {
   const choice = await selectBackend({ env: { SONIC_BACKEND: 'webgpu' } });
   if (choice.name !== 'webgpu') throw new Error(`expected the webgpu backend, got ${choice.name}`);
+}
+
+/** Runs fn on a backend ('webgpu' as forced) and reads every returned tensor asynchronously. */
+export async function valuesOnAsync(backend: 'webgpu' | 'cpu' | 'wasm', fn: () => tf.Tensor[]): Promise<Float32Array[]> {
+  if (backend === 'webgpu') await useWebGpu();
+  else await useBackend(backend);
+  const outs = tf.tidy(fn);
+  const values = await Promise.all(outs.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(outs);
+  return values;
 }
