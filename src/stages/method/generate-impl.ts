@@ -104,8 +104,9 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
   if (p.limit > 0) test = test.slice(0, p.limit);
   const texts = textMode ? labelPrompts(e, test) : undefined;
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const m = textMode ? null : await loadConditionedModel(bundle, ctx.inputs.adapter as string);
-  const backbone = m ? m.backbone : await loadBackbone(bundle);
+  const load = { workload: { batch: 2 * Math.min(p.chunk, test.length), training: false }, log: ctx.log };
+  const m = textMode ? null : await loadConditionedModel(bundle, ctx.inputs.adapter as string, load);
+  const backbone = m ? m.backbone : await loadBackbone(bundle, load);
   const out = ctx.outputs.images!;
   try {
     const opts: SamplingOptions = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk, signal: ctx.signal };

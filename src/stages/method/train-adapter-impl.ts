@@ -27,7 +27,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
   const train = indicesOf(e, p.domain, 'train');
   if (train.length === 0) throw new Error(`train-adapter: domain '${p.domain}' has no training clips`);
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const backbone = await loadBackbone(bundle, { seed: p.seed, trainableAdapters: true });
+  const backbone = await loadBackbone(bundle, { seed: p.seed, trainableAdapters: true, workload: { batch: p.batch, training: true }, log: ctx.log });
   const projector = loadProjector(ctx.inputs.projector as string);
   try {
     const model = stage2ModelFromUNet(backbone.unet, projector);
