@@ -104,7 +104,8 @@ function wasmThreadRequest(threads: number | undefined, env: Record<string, stri
   return n === 1 ? Math.max(os.cpus().length, 1) : n;
 }
 
-async function tryNative(): Promise<{ ok: true; pkg: string } | { ok: false; why: string }> {
+/** Whether @tensorflow/tfjs-node(-gpu) loads and registers its backend (importing it registers the backend). */
+export async function tryNative(): Promise<{ ok: true; pkg: string } | { ok: false; why: string }> {
   const whys: string[] = [];
   for (const pkg of NATIVE_PACKAGES) {
     try {

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { activeWebGpuAdapter } from '../webgpu/activate-webgpu.js';
+import type { DawnAdapter } from '../webgpu/dawn-adapters.js';
 
 const GiB = 2 ** 30;
 /**
@@ -31,16 +32,20 @@ export function backendCapacity(backend: string = tf.getBackend()): BackendCapac
       return { backend, memoryBytes: os.totalmem(), memoryWhat: 'host memory' };
     case 'webgpu': {
       const a = activeWebGpuAdapter();
-      if (!a) return { backend, memoryWhat: 'unknown (no adapter recorded)' };
-      const maxTensorBytes = Math.min(a.maxBufferSize, a.maxStorageBufferBindingSize);
-      const tensorWhat = `largest buffer of adapter '${a.name}' (maxBufferSize ${a.maxBufferSize}, maxStorageBufferBindingSize ${a.maxStorageBufferBindingSize})`;
-      // A software adapter (SwiftShader) allocates in host memory; WebGPU does not report a GPU's memory.
-      if (a.isFallback) return { backend, memoryBytes: os.totalmem(), memoryWhat: `host memory (software adapter '${a.name}')`, maxTensorBytes, tensorWhat };
-      return { backend, memoryWhat: `device memory of '${a.name}' (not reported by WebGPU)`, maxTensorBytes, tensorWhat };
+      return a ? adapterCapacity(a) : { backend, memoryWhat: 'unknown (no adapter recorded)' };
     }
     default:
       return { backend, memoryWhat: `not known for the ${backend} backend` };
   }
+}
+
+/** What the webgpu backend on this Dawn adapter can hold. */
+export function adapterCapacity(a: DawnAdapter): BackendCapacity {
+  const maxTensorBytes = Math.min(a.maxBufferSize, a.maxStorageBufferBindingSize);
+  const tensorWhat = `largest buffer of adapter '${a.name}' (maxBufferSize ${a.maxBufferSize}, maxStorageBufferBindingSize ${a.maxStorageBufferBindingSize})`;
+  // A software adapter (SwiftShader) allocates in host memory; WebGPU does not report a GPU's memory.
+  if (a.isFallback) return { backend: 'webgpu', memoryBytes: os.totalmem(), memoryWhat: `host memory (software adapter '${a.name}')`, maxTensorBytes, tensorWhat };
+  return { backend: 'webgpu', memoryWhat: `device memory of '${a.name}' (not reported by WebGPU)`, maxTensorBytes, tensorWhat };
 }
 
 export interface ModelNeed {
