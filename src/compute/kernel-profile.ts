@@ -7,8 +7,11 @@ import '@tensorflow/tfjs-backend-wasm';
 
 /** The kernels each backend package registered, captured when this module is first imported. */
 const NATIVE = new Map<string, Map<string, tf.KernelConfig>>();
-for (const backend of ['wasm', 'cpu']) {
-  NATIVE.set(backend, new Map(tf.getKernelsForBackend(backend).map((k) => [k.kernelName, k])));
+for (const backend of ['wasm', 'cpu']) rememberBackendKernels(backend);
+
+/** Records a backend's own kernels; a backend package loaded later (webgpu) calls this right after its import. */
+export function rememberBackendKernels(backend: string): void {
+  if (!NATIVE.has(backend)) NATIVE.set(backend, new Map(tf.getKernelsForBackend(backend).map((k) => [k.kernelName, k])));
 }
 
 export interface KernelUse {

@@ -74,8 +74,10 @@ export function zeroInsert2d(dy: tf.Tensor4D, stride: [number, number]): tf.Tens
   const [sh, sw] = stride;
   if (sh === 1 && sw === 1) return dy;
   const [n, ho, wo, c] = dy.shape;
-  const spread = tf.pad(tf.reshape(dy, [n, ho, 1, wo, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-  const up = tf.reshape(spread, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
+  // Columns then rows, each a rank-4 pad: tfjs-webgpu cannot compile a rank-6 pad ("cannot index type 'vec6'").
+  const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]);
+  const rows = tf.pad(tf.reshape(cols, [n * ho, 1, wo * sw * c]), [[0, 0], [0, sh - 1], [0, 0]]);
+  const up = tf.reshape(rows, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
   return tf.slice(up, [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]);
 }
 
