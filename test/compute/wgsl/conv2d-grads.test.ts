@@ -5,7 +5,7 @@ import { tf } from '../tf-test-utils.js';
 import { conv2d, type Conv2dPadding } from '../../../src/compute/ops/index.js';
 import { filterGradSplit } from '../../../src/compute/wgsl/conv2d-grads.js';
 import { checkAgainstCpu, kernelsOnWebGpu } from './kernel-check.js';
-import { webgpuSkipReason } from './wgsl-gate.js';
+import { webgpuSkipReason } from '../webgpu/webgpu-gate.js';
 
 const skip = await webgpuSkipReason();
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../tf-test-utils.js';
 import { groupNorm, groupNormSilu } from '../../../src/compute/ops/index.js';
 import { checkAgainstCpu, kernelsOnWebGpu } from './kernel-check.js';
-import { webgpuSkipReason } from './wgsl-gate.js';
+import { webgpuSkipReason } from '../webgpu/webgpu-gate.js';
 
 const skip = await webgpuSkipReason();
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { tf, assertClose, randomData, useBackend } from '../tf-test-utils.js';
 import { profileKernels } from '../../../src/compute/kernel-profile.js';
-import { useWebGpu } from './wgsl-gate.js';
+import { useWebGpu } from '../webgpu/webgpu-gate.js';
 
 export const TOL = 1e-4;
 
