@@ -70,7 +70,7 @@ async function adapterStep(backend: 'webgpu' | 'cpu', profile: boolean): Promise
     loss = (await pending!).loss;
     assert.equal(kernels.backend, 'webgpu');
     const names = kernels.kernels.map((k) => k.name);
-    for (const expected of ['Conv2D', 'BatchMatMul', 'Softmax']) assert.ok(names.includes(expected), `${expected} not in ${names.join(',')}`);
+    for (const expected of ['Conv2D', 'BatchMatMul', 'SonicFlashAttention', 'SonicConv2DFilterGrad', 'SonicGroupNormApply']) assert.ok(names.includes(expected), `${expected} not in ${names.join(',')}`);
     assertNoCpuFallback(kernels, { forbid: [] });
   } else {
     loss = (await stage2Step(model, opt, batch, { seed: 5 })).loss;

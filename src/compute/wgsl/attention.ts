@@ -3,7 +3,7 @@
 // both passes; the forward pass saves only O and the per-row logsumexp.
 import * as tf from '@tensorflow/tfjs-core';
 import { FlashAttentionForwardProgram, FlashAttentionGradKVProgram, FlashAttentionGradQProgram, tileRows } from './attention-programs.js';
-import { asWebGPU, workgroupBytes } from './program.js';
+import { asWebGPU, registerWebGpuKernel, workgroupBytes } from './program.js';
 
 const FORWARD = 'SonicFlashAttention';
 const GRAD_KV = 'SonicFlashAttentionGradKV';
@@ -13,35 +13,27 @@ interface ScaleAttrs {
   scale: number;
 }
 
-tf.registerKernel({
-  kernelName: FORWARD,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { q, k, v } = inputs as { q: tf.TensorInfo; k: tf.TensorInfo; v: tf.TensorInfo };
-    const gpu = asWebGPU(backend);
-    const [bh, nq, d] = q.shape as [number, number, number];
-    const dv = v.shape[2]!;
-    const program = new FlashAttentionForwardProgram(bh, nq, d, dv, tileRows(workgroupBytes(gpu), d + dv));
-    return gpu.runWebGPUProgram(program, [q, k, v], 'float32', [{ type: 'float32', data: [(attrs as unknown as ScaleAttrs).scale] }]);
-  },
+registerWebGpuKernel(FORWARD, ({ inputs, backend, attrs }) => {
+  const { q, k, v } = inputs as { q: tf.TensorInfo; k: tf.TensorInfo; v: tf.TensorInfo };
+  const gpu = asWebGPU(backend);
+  const [bh, nq, d] = q.shape as [number, number, number];
+  const dv = v.shape[2]!;
+  const program = new FlashAttentionForwardProgram(bh, nq, d, dv, tileRows(workgroupBytes(gpu), d + dv));
+  return gpu.runWebGPUProgram(program, [q, k, v], 'float32', [{ type: 'float32', data: [(attrs as unknown as ScaleAttrs).scale] }]);
 });
 
 for (const [kernelName, make] of [
   [GRAD_KV, (bh: number, nq: number, nk: number, d: number, dv: number, bytes: number) => new FlashAttentionGradKVProgram(bh, nk, d, dv, tileRows(bytes, d + dv + 2))],
   [GRAD_Q, (bh: number, nq: number, _nk: number, d: number, dv: number, bytes: number) => new FlashAttentionGradQProgram(bh, nq, d, dv, tileRows(bytes, d + dv))],
 ] as const) {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { q, k, v, dy, lse, delta } = inputs as Record<'q' | 'k' | 'v' | 'dy' | 'lse' | 'delta', tf.TensorInfo>;
-      const gpu = asWebGPU(backend);
-      const [bh, nq, d] = q.shape as [number, number, number];
-      const nk = k.shape[1]!;
-      const dv = v.shape[2]!;
-      const program = make(bh, nq, nk, d, dv, workgroupBytes(gpu));
-      return gpu.runWebGPUProgram(program, [q, k, v, dy, lse, delta], 'float32', [{ type: 'float32', data: [(attrs as unknown as ScaleAttrs).scale] }]);
-    },
+  registerWebGpuKernel(kernelName, ({ inputs, backend, attrs }) => {
+    const { q, k, v, dy, lse, delta } = inputs as Record<'q' | 'k' | 'v' | 'dy' | 'lse' | 'delta', tf.TensorInfo>;
+    const gpu = asWebGPU(backend);
+    const [bh, nq, d] = q.shape as [number, number, number];
+    const nk = k.shape[1]!;
+    const dv = v.shape[2]!;
+    const program = make(bh, nq, nk, d, dv, workgroupBytes(gpu));
+    return gpu.runWebGPUProgram(program, [q, k, v, dy, lse, delta], 'float32', [{ type: 'float32', data: [(attrs as unknown as ScaleAttrs).scale] }]);
   });
 }
 

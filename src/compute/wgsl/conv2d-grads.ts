@@ -2,7 +2,7 @@
 // registered as tfjs kernels for 'webgpu'. ops/conv2d.ts calls these from its custom gradient there.
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2DFilterGradProgram, Conv2DInputGradProgram, TILE, convUniforms, type ConvGeometry } from './conv2d-grad-programs.js';
-import { asWebGPU } from './program.js';
+import { asWebGPU, registerWebGpuKernel } from './program.js';
 
 const FILTER_GRAD = 'SonicConv2DFilterGrad';
 const INPUT_GRAD = 'SonicConv2DInputGrad';
@@ -28,28 +28,20 @@ export function filterGradSplit(positions: number, rows: number, cols: number): 
   return { splits: Math.ceil(positions / chunk), chunk };
 }
 
-tf.registerKernel({
-  kernelName: FILTER_GRAD,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const a = attrs as unknown as FilterGradAttrs;
-    const [kh, kw, cin, cout] = a.filterShape;
-    const positions = dy.shape[0]! * dy.shape[1]! * dy.shape[2]!;
-    const { splits, chunk } = filterGradSplit(positions, kh * kw * cin, cout);
-    const program = new Conv2DFilterGradProgram(splits, kh * kw * cin, cout);
-    return asWebGPU(backend).runWebGPUProgram(program, [x, dy], 'float32', convUniforms(a, chunk));
-  },
+registerWebGpuKernel(FILTER_GRAD, ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const a = attrs as unknown as FilterGradAttrs;
+  const [kh, kw, cin, cout] = a.filterShape;
+  const positions = dy.shape[0]! * dy.shape[1]! * dy.shape[2]!;
+  const { splits, chunk } = filterGradSplit(positions, kh * kw * cin, cout);
+  const program = new Conv2DFilterGradProgram(splits, kh * kw * cin, cout);
+  return asWebGPU(backend).runWebGPUProgram(program, [x, dy], 'float32', convUniforms(a, chunk));
 });
 
-tf.registerKernel({
-  kernelName: INPUT_GRAD,
-  backendName: 'webgpu',
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, w } = inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
-    const a = attrs as unknown as InputGradAttrs;
-    return asWebGPU(backend).runWebGPUProgram(new Conv2DInputGradProgram(a.inputShape), [dy, w], 'float32', convUniforms(a, 0));
-  },
+registerWebGpuKernel(INPUT_GRAD, ({ inputs, backend, attrs }) => {
+  const { dy, w } = inputs as { dy: tf.TensorInfo; w: tf.TensorInfo };
+  const a = attrs as unknown as InputGradAttrs;
+  return asWebGPU(backend).runWebGPUProgram(new Conv2DInputGradProgram(a.inputShape), [dy, w], 'float32', convUniforms(a, 0));
 });
 
 function geometry(stride: [number, number], padBefore: [number, number], kernel: [number, number]): ConvGeometry {

@@ -9,7 +9,7 @@ import {
   GroupNormStatsProgram,
   PARAM_CHANNELS,
 } from './group-norm-programs.js';
-import { asWebGPU, type ProgramUniform } from './program.js';
+import { asWebGPU, registerWebGpuKernel, type ProgramUniform } from './program.js';
 
 const STATS = 'SonicGroupNormStats';
 const APPLY = 'SonicGroupNormApply';
@@ -37,11 +37,7 @@ function paramSplit(rows: number, channels: number): { splits: number; chunk: nu
 const int = (v: number): ProgramUniform => ({ type: 'int32', data: [v] });
 
 function register(kernelName: string, run: (inputs: Record<string, tf.TensorInfo>, attrs: GroupNormAttrs, backend: unknown) => tf.TensorInfo): void {
-  tf.registerKernel({
-    kernelName,
-    backendName: 'webgpu',
-    kernelFunc: ({ inputs, attrs, backend }) => run(inputs as Record<string, tf.TensorInfo>, attrs as unknown as GroupNormAttrs, backend),
-  });
+  registerWebGpuKernel(kernelName, ({ inputs, attrs, backend }) => run(inputs as Record<string, tf.TensorInfo>, attrs as unknown as GroupNormAttrs, backend));
 }
 
 /** Binds each tensor to the program variable of the same role, in the order the program declares them. */

@@ -82,6 +82,19 @@ export function workgroupBytes(backend: WebGPUBackendLike, cap = 32768): number 
   return Math.min(backend.device.limits.maxComputeWorkgroupStorageSize, cap);
 }
 
+const PROJECT_KERNELS = new Set<string>();
+
+/** Registers one of the project's WGSL kernels for the webgpu backend (kernel-profile.ts counts them as native). */
+export function registerWebGpuKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  PROJECT_KERNELS.add(kernelName);
+  tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
+}
+
+/** Whether `kernelName` on `backend` is one of the project's own WGSL kernels. */
+export function isProjectKernel(kernelName: string, backend: string): boolean {
+  return backend === 'webgpu' && PROJECT_KERNELS.has(kernelName);
+}
+
 /** Whether the project's WGSL kernels serve the current computation. */
 export function onWebGPU(): boolean {
   return tf.getBackend() === 'webgpu';
