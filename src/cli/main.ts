@@ -21,6 +21,7 @@ const COMMANDS: [name: string, summary: string][] = [
   ['query', 'read-only SQL over the run store'],
   ['artifacts', 'list recorded artifacts'],
   ['gc', 'remove objects no run refers to'],
+  ['doctor', 'what this machine can run: backends, GPU adapters, ffmpeg, Slurm'],
 ];
 
 type CommandModule = { main(argv: string[]): Promise<number> };

@@ -1,14 +1,17 @@
 // Chooses the tfjs backend for a stage: the native TensorFlow binding when installed (optional dependency),
-// else WebAssembly (SIMD), else the pure-JS cpu backend. `SONIC_BACKEND` overrides the caller's request, so
-// an operator can force a backend for one run without editing the pipeline.
+// else WebGPU (Dawn) on a hardware GPU adapter, else WebAssembly (SIMD), else the pure-JS cpu backend.
+// `SONIC_BACKEND` overrides the caller's request, so an operator can force a backend for one run without
+// editing the pipeline; a forced webgpu also accepts a fallback (software) adapter such as SwiftShader.
 import * as tf from '@tensorflow/tfjs-core';
 import os from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import './tfjs.js';
 import { enableWasmThreads } from './wasm-threads.js';
+import { prepareWebGpu } from './webgpu/select-webgpu.js';
+import { SWIFTSHADER_INSTALL_HINT } from './webgpu/vulkan-icd.js';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
 
 export interface SelectBackendOptions {
@@ -17,6 +20,8 @@ export interface SelectBackendOptions {
   threads?: number;
   /** Defaults to process.env; tests pass their own. */
   env?: Record<string, string | undefined>;
+  /** GPU ids the runner gave the stage (ctx.gpus): they select the WebGPU adapter (webgpu/adapter-choice.ts). */
+  gpus?: readonly number[];
 }
 
 export interface BackendChoice {
@@ -29,7 +34,7 @@ export interface BackendChoice {
 export class BackendUnavailableError extends Error {}
 
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
-const REQUESTS: readonly BackendRequest[] = ['tensorflow', 'wasm', 'cpu', 'auto'];
+const REQUESTS: readonly BackendRequest[] = ['tensorflow', 'webgpu', 'wasm', 'cpu', 'auto'];
 
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
   const env = options.env ?? process.env;
@@ -55,12 +60,32 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       );
     }
   }
+  let webgpuWhy = '';
+  if (requested === 'webgpu' || requested === 'auto') {
+    const forced = requested === 'webgpu';
+    const webgpu = await prepareWebGpu({ forced, gpus: options.gpus ?? [], name: env.SONIC_WEBGPU_ADAPTER });
+    if (webgpu.ok) {
+      try {
+        await activate('webgpu');
+        return { name: 'webgpu', reason: `${forced ? source : `auto: ${nativeWhy}`}; WebGPU on ${webgpu.why}`, threads: 0 };
+      } catch (e) {
+        webgpuWhy = `webgpu: ${(e as Error).message}`;
+      }
+    } else {
+      webgpuWhy = `webgpu: ${webgpu.why}`;
+    }
+    if (forced) {
+      throw new BackendUnavailableError(
+        `${source}: the WebGPU backend cannot start (${webgpuWhy.slice('webgpu: '.length)}). On a machine without a GPU, ${SWIFTSHADER_INSTALL_HINT}.`,
+      );
+    }
+  }
   if (requested === 'wasm' || requested === 'auto') {
     try {
       let running = 1;
       if (threads > 1) running = await enableWasmThreads(threads);
       await activate('wasm');
-      const why = requested === 'auto' ? `auto: ${nativeWhy}; WebAssembly (SIMD)` : `${source}: WebAssembly (SIMD)`;
+      const why = requested === 'auto' ? `auto: ${nativeWhy}; ${webgpuWhy}; WebAssembly (SIMD)` : `${source}: WebAssembly (SIMD)`;
       return { name: 'wasm', reason: running > 1 ? `${why}, ${running} threads via the worker_threads shim` : why, threads: running };
     } catch (e) {
       if (requested === 'wasm') throw new BackendUnavailableError(`${source}: the wasm backend failed to start: ${(e as Error).message}`);
@@ -79,7 +104,8 @@ function wasmThreadRequest(threads: number | undefined, env: Record<string, stri
   return n === 1 ? Math.max(os.cpus().length, 1) : n;
 }
 
-async function tryNative(): Promise<{ ok: true; pkg: string } | { ok: false; why: string }> {
+/** Whether @tensorflow/tfjs-node(-gpu) loads and registers its backend (importing it registers the backend). */
+export async function tryNative(): Promise<{ ok: true; pkg: string } | { ok: false; why: string }> {
   const whys: string[] = [];
   for (const pkg of NATIVE_PACKAGES) {
     try {

@@ -4,11 +4,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { isProjectKernel } from './wgsl/program.js';
 
 /** The kernels each backend package registered, captured when this module is first imported. */
 const NATIVE = new Map<string, Map<string, tf.KernelConfig>>();
-for (const backend of ['wasm', 'cpu']) {
-  NATIVE.set(backend, new Map(tf.getKernelsForBackend(backend).map((k) => [k.kernelName, k])));
+for (const backend of ['wasm', 'cpu']) rememberBackendKernels(backend);
+
+/** Records a backend's own kernels; a backend package loaded later (webgpu) calls this right after its import. */
+export function rememberBackendKernels(backend: string): void {
+  if (!NATIVE.has(backend)) NATIVE.set(backend, new Map(tf.getKernelsForBackend(backend).map((k) => [k.kernelName, k])));
 }
 
 export interface KernelUse {
@@ -51,7 +55,8 @@ export interface NoFallbackOptions {
 
 /**
  * Throws, naming every offender, if the profile ran on another backend, used a kernel that is not the
- * backend package's own registration (a fallback), or used a forbidden kernel. Names registered on no
+ * backend package's own registration (a fallback) or one of the project's WGSL kernels (src/compute/wgsl),
+ * or used a forbidden kernel. Names registered on no
  * backend at all are engine scopes (custom-gradient wrappers), not kernels, and are ignored.
  */
 export function assertNoCpuFallback(profile: KernelProfile, options: NoFallbackOptions = {}): void {
@@ -67,7 +72,7 @@ export function assertNoCpuFallback(profile: KernelProfile, options: NoFallbackO
       if (isKernelAnywhere(name)) problems.push(`${name} is not a '${backend}' kernel`);
       continue;
     }
-    if (native.get(name) !== registered) problems.push(`${name} on '${backend}' is a later registration (fallback), not the backend's own kernel`);
+    if (native.get(name) !== registered && !isProjectKernel(name, backend)) problems.push(`${name} on '${backend}' is a later registration (fallback), not the backend's own kernel`);
   }
   if (problems.length) throw new Error(`kernel check failed:\n  ${problems.join('\n  ')}`);
 }

@@ -7,7 +7,8 @@ test('auto picks wasm when no @tensorflow/tfjs-node is installed, and says why',
   const choice = await selectBackend({ env: {} });
   assert.equal(choice.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
-  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; WebAssembly \(SIMD\)$/);
+  // Between the two: why webgpu was not taken (no Vulkan driver here, or only a fallback adapter such as SwiftShader).
+  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; webgpu: [^;]+; WebAssembly \(SIMD\)$/);
   assert.equal(choice.threads, 1);
 });
 
@@ -31,6 +32,6 @@ test('requesting an unavailable tensorflow backend is a clear error', async () =
 });
 
 test('an unknown SONIC_BACKEND value is rejected with the allowed values', async () => {
-  await assert.rejects(selectBackend({ env: { SONIC_BACKEND: 'gpu' } }), /SONIC_BACKEND='gpu' is not a backend; expected one of tensorflow, wasm, cpu, auto/);
+  await assert.rejects(selectBackend({ env: { SONIC_BACKEND: 'gpu' } }), /SONIC_BACKEND='gpu' is not a backend; expected one of tensorflow, webgpu, wasm, cpu, auto/);
   await assert.rejects(selectBackend({ env: { SONIC_WASM_THREADS: 'many' } }), /SONIC_WASM_THREADS='many' must be a positive integer/);
 });

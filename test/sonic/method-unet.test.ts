@@ -37,7 +37,7 @@ test('PnP sites derive from the UNet config (SD-1.4 and tiny)', () => {
   });
 });
 
-test('stage 2 on the tiny UNet trains adapters and projector only', () => {
+test('stage 2 on the tiny UNet trains adapters and projector only', async () => {
   const { unet, params } = tinyUNet(true);
   const projector = AudioProjector.create(PROJECTOR, 2);
   const model = stage2ModelFromUNet(unet, projector);
@@ -52,7 +52,7 @@ test('stage 2 on the tiny UNet trains adapters and projector only', () => {
     nullTextTokens: tf.randomNormal([1, 5, TINY_UNET_CONFIG.crossAttentionDim], 0, 1, 'float32', 5) as tf.Tensor3D,
   };
   const opt = createStage2Optimizer(model);
-  const r = stage2Step(model, opt, batch, { seed: 7 });
+  const r = await stage2Step(model, opt, batch, { seed: 7 });
   assert.ok(Number.isFinite(r.loss));
   assert.deepEqual(params.get(frozenName)!.dataSync(), frozenBefore);
   assert.notEqual(params.get(gateName)!.dataSync()[0], gateBefore);

@@ -62,7 +62,7 @@ test('InfoNCE validates shapes and prefers aligned positives', () => {
   assert.throws(() => infoNceLoss(a, a, tf.zeros([1, 2, 1, 2]) as tf.Tensor4D, { temperature: 0 }), /temperature must be > 0/);
 });
 
-test('stage-1 steps reduce the loss on a toy batch', () => {
+test('stage-1 steps reduce the loss on a toy batch', async () => {
   const proj = AudioProjector.create({ ...SMALL_PROJECTOR, inputDim: 24, tokens: 4, blocks: 2 }, 5);
   const [w] = [proj.dims.tokenDim];
   const batch: Stage1Batch = {
@@ -73,12 +73,13 @@ test('stage-1 steps reduce the loss on a toy batch', () => {
   };
   const opt = groupedAdamW([{ name: 'projector', variables: proj.liveVariables(), lr: 1e-3 }]);
   const before = tf.memory().numTensors;
-  const losses = Array.from({ length: 6 }, () => stage1Step(proj, opt, batch, { lambdaContrastive: 1, lambdaMse: 1, temperature: 0.1 }).loss);
+  const losses: number[] = [];
+  for (let i = 0; i < 6; i++) losses.push((await stage1Step(proj, opt, batch, { lambdaContrastive: 1, lambdaMse: 1, temperature: 0.1 })).loss);
   assert.ok(losses.at(-1)! < losses[0]! * 0.9, `loss did not fall: ${losses.map((l) => l.toFixed(4)).join(' ')}`);
   // Only optimizer state (m, v per live variable) is retained after the first step.
   const after = tf.memory().numTensors;
   const growthAfterFirst = after - before;
-  stage1Step(proj, opt, batch);
+  await stage1Step(proj, opt, batch);
   assert.equal(tf.memory().numTensors, after, `tensor leak (grew by ${growthAfterFirst} over 6 steps)`);
 });
 
@@ -98,7 +99,7 @@ class FakeAdapterPredictor implements NoisePredictor {
   }
 }
 
-test('stage-2 step updates only adapters (lr 1e-4) and projector (lr 1e-5), deterministically', () => {
+test('stage-2 step updates only adapters (lr 1e-4) and projector (lr 1e-5), deterministically', async () => {
   const build = () => {
     const predictor = new FakeAdapterPredictor();
     const projector = AudioProjector.create({ ...SMALL_PROJECTOR, inputDim: 16, tokens: 2, blocks: 2 }, 1);
@@ -115,7 +116,7 @@ test('stage-2 step updates only adapters (lr 1e-4) and projector (lr 1e-5), dete
   const deadVars = [...model.projector.params.values()].filter((v) => !projVars.includes(v));
   const [a0, p0, f0, d0] = [snapshot(model.adapterVariables), snapshot(projVars), snapshot([model.predictor.frozen]), snapshot(deadVars)];
   const opt = createStage2Optimizer(model);
-  const r = stage2Step(model, opt, batch, { seed: 42 });
+  const r = await stage2Step(model, opt, batch, { seed: 42 });
   assert.ok(Number.isFinite(r.loss) && r.timesteps.every((t) => t >= 0 && t < 1000));
   // First AdamW step: θ' = θ(1 − lr·wd) − lr·sign(g) (|m̂/√v̂| = 1), so |θ' − θ(1 − lr·wd)| = lr where g ≠ 0.
   // (float32 rounding and gradients near AdamW's ε make some steps slightly shorter, never longer.)
@@ -137,13 +138,13 @@ test('stage-2 step updates only adapters (lr 1e-4) and projector (lr 1e-5), dete
   assert.deepEqual(snapshot(deadVars), d0, 'dead projector blocks changed');
 
   const again = build();
-  const r2 = stage2Step(again, createStage2Optimizer(again), batch, { seed: 42 });
+  const r2 = await stage2Step(again, createStage2Optimizer(again), batch, { seed: 42 });
   assert.equal(r2.loss, r.loss);
   assert.deepEqual(r2.timesteps, r.timesteps);
   const frozenProj = build();
   const onlyAdapters = createStage2Optimizer(frozenProj, { trainProjector: false });
   assert.equal(onlyAdapters.variables().length, 2);
-  assert.throws(() => stage2Step(frozenProj, onlyAdapters, batch, { seed: 1, dropText: 0 }), /needs captionTokens/);
+  await assert.rejects(stage2Step(frozenProj, onlyAdapters, batch, { seed: 1, dropText: 0 }), /needs captionTokens/);
   assert.ok(epsilonMseLoss(batch.latents, batch.latents).dataSync()[0] === 0);
 });
 

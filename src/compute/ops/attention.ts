@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { splitBlocks } from './wasm-blocks.js';
 import { matMul } from './matmul.js';
+import { flashAttention } from '../wgsl/attention.js';
+import { onWebGPU } from '../wgsl/program.js';
 
 export interface AttentionOptions {
   /** Defaults to 1/√d. */
@@ -23,10 +25,24 @@ export function usesPerHeadAttention(nq: number, nk: number, options: AttentionO
   return !options.bias && tf.getBackend() === 'wasm' && nq * nk >= SLICED_MIN_SCORES;
 }
 
-/** softmax(q·kᵀ·scale + bias)·v with q: [B, heads, Nq, d], k/v: [B, heads, Nk, d]. */
+/** Whether scaledDotProductAttention runs the fused WGSL kernels (webgpu, no bias): O(N·d) memory per head. */
+export function usesFusedAttention(options: AttentionOptions = {}): boolean {
+  return !options.bias && onWebGPU();
+}
+
+/**
+ * Whether scaledDotProductAttention never holds the whole [B, heads, Nq, Nk] score tensor for these lengths
+ * (the per-head wasm path or the fused webgpu kernels), so callers need not chunk the queries for memory.
+ */
+export function boundsAttentionMemory(nq: number, nk: number, options: AttentionOptions = {}): boolean {
+  return usesFusedAttention(options) || usesPerHeadAttention(nq, nk, options);
+}
+
+/** softmax(q·kᵀ·scale + bias)·v with q: [B, heads, Nq, d], k: [B, heads, Nk, d], v: [B, heads, Nk, dv]. */
 export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttentionOptions = {}): tf.Tensor4D {
   const d = q.shape[3];
   const scale = options.scale ?? 1 / Math.sqrt(d);
+  if (usesFusedAttention(options) && q.dtype === 'float32') return flashAttention(q, k, v, scale);
   if (usesPerHeadAttention(q.shape[2], k.shape[2], options)) return perHeadAttention(q, k, v, scale);
   let scores: tf.Tensor4D = matMul(tf.mul(q, scale) as tf.Tensor4D, k, false, true);
   if (options.bias) scores = tf.add(scores, options.bias);

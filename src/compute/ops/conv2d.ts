@@ -3,11 +3,14 @@
 //   dX: zero-insert dy by the stride, pad by k−1, convolve with the spatially flipped, in/out-swapped filter.
 //   dW: convolve the batch/channel-swapped input with the batch/channel-swapped dy as the "filter"
 //       (dilated by the stride), then crop to k×k.
+// On webgpu both gradients are WGSL kernels that gather their operands directly (../wgsl/conv2d-grads.ts).
 // 1×1 stride-1 unpadded convs are plain 2-D matMuls (matmul2d.ts keeps their gradients on XNNPACK too).
 import * as tf from '@tensorflow/tfjs-core';
 import { matMul2d } from './matmul2d.js';
 import { reverseBlocks } from './wasm-blocks.js';
 import { pair, resolvePadding2d, type Conv2dPadding, type ExplicitPadding2d } from './padding.js';
+import { conv2dFilterGrad, conv2dInputGrad } from '../wgsl/conv2d-grads.js';
+import { onWebGPU } from '../wgsl/program.js';
 
 export type { Conv2dPadding } from './padding.js';
 
@@ -46,6 +49,10 @@ function customConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: [number, number], pa
     const value = tf.conv2d(padInput(x4, pad), w4, stride, 'valid');
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+      if (onWebGPU()) {
+        const padBefore: [number, number] = [pad[0][0], pad[1][0]];
+        return [conv2dInputGrad(dy, ws, xs.shape, stride, padBefore), conv2dFilterGrad(xs, dy, ws.shape, stride, padBefore)];
+      }
       const xp = padInput(xs, pad);
       return [inputGrad(dy, ws, xs.shape, xp.shape, stride, pad), filterGrad(dy, xp, ws.shape, stride)];
     };
@@ -67,8 +74,10 @@ export function zeroInsert2d(dy: tf.Tensor4D, stride: [number, number]): tf.Tens
   const [sh, sw] = stride;
   if (sh === 1 && sw === 1) return dy;
   const [n, ho, wo, c] = dy.shape;
-  const spread = tf.pad(tf.reshape(dy, [n, ho, 1, wo, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-  const up = tf.reshape(spread, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
+  // Columns then rows, each a rank-4 pad: tfjs-webgpu cannot compile a rank-6 pad ("cannot index type 'vec6'").
+  const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]);
+  const rows = tf.pad(tf.reshape(cols, [n * ho, 1, wo * sw * c]), [[0, 0], [0, sh - 1], [0, 0]]);
+  const up = tf.reshape(rows, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
   return tf.slice(up, [0, 0, 0, 0], [n, (ho - 1) * sh + 1, (wo - 1) * sw + 1, c]);
 }
 

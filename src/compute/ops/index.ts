@@ -7,9 +7,9 @@ export { convTranspose1d, type ConvTranspose1dOptions } from './conv-transpose1d
 export { linear } from './linear.js';
 export { matMul2d } from './matmul2d.js';
 export { matMul } from './matmul.js';
-export { groupNorm } from './group-norm.js';
+export { groupNorm, groupNormSilu } from './group-norm.js';
 export { layerNorm } from './layer-norm.js';
 export { silu, geluExact } from './activations.js';
 export { upsampleNearest2x } from './upsample.js';
-export { scaledDotProductAttention, usesPerHeadAttention, splitHeads, mergeHeads, type AttentionOptions } from './attention.js';
+export { scaledDotProductAttention, usesPerHeadAttention, usesFusedAttention, boundsAttentionMemory, splitHeads, mergeHeads, type AttentionOptions } from './attention.js';
 export { timestepEmbedding, type TimestepEmbeddingOptions } from './timestep-embedding.js';

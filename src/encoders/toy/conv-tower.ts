@@ -1,7 +1,7 @@
 // The small CNN both toy image and audio towers use: 3×3 convolutions, each followed by GroupNorm and SiLU, then a global average pool (the "penultimate" features)
 // and a linear projection into the joint space. Convs use compute/ops' wasm-safe custom-gradient conv2d.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2d, groupNorm, linear, silu } from '../../compute/ops/index.js';
+import { conv2d, groupNormSilu, linear } from '../../compute/ops/index.js';
 import type { ParamStore } from '../../compute/param-store.js';
 import { inputConv2d } from './input-conv.js';
 import { get1d, get2d, get4d, linearSpecs, normSpecs, type ParamSpec } from './param-specs.js';
@@ -56,7 +56,7 @@ export function convTowerForward(p: ParamStore, prefix: string, c: ConvTowerConf
     const w = get4d(p, `${prefix}.conv.${i}.weight`);
     const bias = get1d(p, `${prefix}.conv.${i}.bias`);
     const y = i === 0 ? inputConv2d(h, w, bias, c.strides[i]!, 1) : conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
-    h = silu(groupNorm(y, c.groups, get1d(p, `${prefix}.norm.${i}.weight`), get1d(p, `${prefix}.norm.${i}.bias`)));
+    h = groupNormSilu(y, c.groups, get1d(p, `${prefix}.norm.${i}.weight`), get1d(p, `${prefix}.norm.${i}.bias`));
   });
   const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
   const projected = linear(features, get2d(p, `${prefix}.projection.weight`), get1d(p, `${prefix}.projection.bias`));

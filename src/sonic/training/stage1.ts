@@ -7,6 +7,7 @@ import type { AudioProjector } from '../projector/audio-projector.js';
 import { infoNceLoss, type TokenPooling } from '../losses/info-nce.js';
 import { tokenMseLoss } from '../losses/regression.js';
 import { lossAndGrads, type GroupedOptimizer } from './optimizer.js';
+import { readScalars } from '../../compute/host-read.js';
 
 export interface Stage1Batch {
   anchors: tf.Tensor3D; // [B, 1, D] audio embeddings
@@ -58,17 +59,17 @@ export interface StepResult {
 }
 
 /** One optimizer step on the projector's live parameters; returns the loss before the update. */
-export function stage1Step(projector: AudioProjector, optimizer: GroupedOptimizer, batch: Stage1Batch, opts: Stage1LossOptions = {}): StepResult {
-  const parts: Record<string, number> = {};
+export async function stage1Step(projector: AudioProjector, optimizer: GroupedOptimizer, batch: Stage1Batch, opts: Stage1LossOptions = {}): Promise<StepResult> {
+  let kept: tf.Scalar[] = [];
   const { loss, grads } = lossAndGrads(() => {
     const l = stage1Loss(projector, batch, opts);
-    parts.infoNce = l.infoNce.dataSync()[0]!;
-    parts.mse = l.mse.dataSync()[0]!;
+    kept = [tf.keep(l.infoNce), tf.keep(l.mse)];
     return l.total;
   }, projector.liveVariables());
   optimizer.step(grads);
-  const value = loss.dataSync()[0]!;
-  loss.dispose();
+  // Read asynchronously: the webgpu backend cannot read synchronously.
+  const [value, infoNce, mse] = await readScalars([loss, ...kept]);
+  tf.dispose([loss, ...kept]);
   for (const g of grads.values()) g.dispose();
-  return { loss: value, parts };
+  return { loss: value!, parts: { infoNce: infoNce!, mse: mse! } };
 }

@@ -4,6 +4,7 @@
 // script's 0.5). Timesteps, noise and text dropout all derive from `seed`, so a step is reproducible.
 import * as tf from '@tensorflow/tfjs-core';
 import { seededNormal } from '../../compute/seeded-normal.js';
+import { readScalars } from '../../compute/host-read.js';
 import type { AdamW } from '../../compute/adamw.js';
 import '../../compute/tfjs.js';
 import type { NoisePredictor } from '../noise-predictor.js';
@@ -74,7 +75,7 @@ export function stage2Loss(model: Stage2Model, batch: Stage2Batch, opts: Stage2O
 }
 
 /** One stage-2 step over the optimizer's variables; returns the loss before the update. */
-export function stage2Step(model: Stage2Model, optimizer: GroupedOptimizer, batch: Stage2Batch, opts: Stage2Options): StepResult & { timesteps: number[] } {
+export async function stage2Step(model: Stage2Model, optimizer: GroupedOptimizer, batch: Stage2Batch, opts: Stage2Options): Promise<StepResult & { timesteps: number[] }> {
   let timesteps: number[] = [];
   const { loss, grads } = lossAndGrads(() => {
     const r = stage2Loss(model, batch, opts);
@@ -82,8 +83,8 @@ export function stage2Step(model: Stage2Model, optimizer: GroupedOptimizer, batc
     return r.loss;
   }, optimizer.variables());
   optimizer.step(grads);
-  const value = loss.dataSync()[0]!;
+  const [value] = await readScalars([loss]); // async: the webgpu backend cannot read synchronously
   loss.dispose();
   for (const g of grads.values()) g.dispose();
-  return { loss: value, parts: { epsilonMse: value }, timesteps };
+  return { loss: value!, parts: { epsilonMse: value! }, timesteps };
 }

@@ -1,7 +1,7 @@
 // diffusers Attention (AttnProcessor2_0 path) on token sequences [B, N, C]: to_q/to_k/to_v, head split,
 // softmax(q·kᵀ/√d)·v, to_out.0.
 import * as tf from '@tensorflow/tfjs-core';
-import { mergeHeads, scaledDotProductAttention, splitHeads, usesPerHeadAttention } from '../../compute/ops/index.js';
+import { boundsAttentionMemory, mergeHeads, scaledDotProductAttention, splitHeads } from '../../compute/ops/index.js';
 import type { UNetHooks } from '../noise-predictor.js';
 import { joinKey, linearSpecs, type ParamLookup, type ParamSpec } from './param-spec.js';
 import { dense } from './tensors.js';
@@ -69,14 +69,14 @@ export class Attention {
  * Largest score tensor [B, heads, rows, Nk] built at once (2^24 floats = 64 MiB). Bigger ones are split
  * along the query axis: tfjs-wasm crashes ("memory access out of bounds") once its heap passes ~2 GiB, which
  * a [6, 8, 1024, 1024] score tensor and its softmax already approach; GPU backends gain the same headroom.
- * Not needed where the per-head path runs (wasm): it holds one head's scores at a time.
+ * Not needed where the per-head path (wasm) or the fused kernels (webgpu) run: they never hold all the scores.
  */
 const MAX_SCORE_ELEMENTS = 1 << 24;
 
 export function chunkedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, maxScoreElements = MAX_SCORE_ELEMENTS): tf.Tensor4D {
   const [b, heads, nq, d] = q.shape;
   const rows = Math.max(1, Math.floor(maxScoreElements / (b * heads * k.shape[2])));
-  if (rows >= nq || usesPerHeadAttention(nq, k.shape[2])) return scaledDotProductAttention(q, k, v);
+  if (rows >= nq || boundsAttentionMemory(nq, k.shape[2])) return scaledDotProductAttention(q, k, v);
   const parts: tf.Tensor4D[] = [];
   for (let start = 0; start < nq; start += rows) {
     const size = Math.min(rows, nq - start);

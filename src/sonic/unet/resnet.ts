@@ -1,6 +1,6 @@
 // diffusers ResnetBlock2D (default time-embedding norm, output_scale_factor 1) and the 2× resamplers, NHWC.
 import * as tf from '@tensorflow/tfjs-core';
-import { groupNorm, silu, upsampleNearest2x } from '../../compute/ops/index.js';
+import { groupNormSilu, silu, upsampleNearest2x } from '../../compute/ops/index.js';
 import type { UNetHooks } from '../noise-predictor.js';
 import { conv2dSpecs, joinKey, linearSpecs, normSpecs, type ParamLookup, type ParamSpec } from './param-spec.js';
 import { conv, dense, norm } from './tensors.js';
@@ -42,13 +42,13 @@ export class ResnetBlock2D {
   private run(p: ParamLookup, x: tf.Tensor4D, temb: tf.Tensor2D | null, hooks: UNetHooks | undefined): tf.Tensor4D {
     const { groups, eps, outChannels } = this.options;
     const k = (n: string): string => joinKey(this.prefix, n);
-    let h = silu(groupNorm(x, groups, ...norm(p, k('norm1')), eps));
+    let h = groupNormSilu(x, groups, ...norm(p, k('norm1')), eps);
     h = conv(p, k('conv1'), h, 1);
     if (temb !== null && this.options.tembChannels !== null) {
       const t = dense(p, k('time_emb_proj'), silu(temb), true);
       h = tf.add(h, tf.reshape(t, [t.shape[0], 1, 1, outChannels]));
     }
-    h = silu(groupNorm(h, groups, ...norm(p, k('norm2')), eps));
+    h = groupNormSilu(h, groups, ...norm(p, k('norm2')), eps);
     h = conv(p, k('conv2'), h, 1);
     if (hooks?.resnetResidual) h = hooks.resnetResidual(this.prefix, h);
     const shortcut = this.hasShortcut ? conv(p, k('conv_shortcut'), x, 0) : x;

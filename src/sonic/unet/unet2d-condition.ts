@@ -2,7 +2,7 @@
 // SonicDiffusion gated audio adapters. Parameters are looked up by their diffusers state_dict keys, so
 // SD-1.4's unet/diffusion_pytorch_model.safetensors and the official adapter checkpoints load unchanged.
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2d, groupNorm, silu, timestepEmbedding } from '../../compute/ops/index.js';
+import { conv2d, groupNormSilu, silu, timestepEmbedding } from '../../compute/ops/index.js';
 import { isAdapterKey } from '../../compute/weight-keys.js';
 import type { NoisePredictor, NoisePredictorInput } from '../noise-predictor.js';
 import { DownBlock, MidBlock, UpBlock, type BlockContext, type BlockShape } from './blocks.js';
@@ -129,7 +129,7 @@ export class UNet2DCondition implements NoisePredictor {
     h = this.arch.midBlock.forward(p, h, ctx);
     for (const block of this.arch.upBlocks) h = block.forward(p, h, skips, ctx);
 
-    h = silu(groupNorm(h, c.normNumGroups, ...norm(p, 'conv_norm_out'), c.normEps));
+    h = groupNormSilu(h, c.normNumGroups, ...norm(p, 'conv_norm_out'), c.normEps);
     return conv2d(h, p.get('conv_out.weight') as tf.Tensor4D, { padding: 1, bias: p.get('conv_out.bias') as tf.Tensor1D });
   }
 

@@ -1,7 +1,7 @@
 // diffusers AutoencoderKL (SD-1.x VAE) on NHWC tensors. Parameter names are the diffusers state_dict keys
 // (new attention naming: mid_block.attentions.0.{group_norm,to_q,to_k,to_v,to_out.0}).
 import * as tf from '@tensorflow/tfjs-core';
-import { groupNorm, silu } from '../../compute/ops/index.js';
+import { groupNorm, groupNormSilu } from '../../compute/ops/index.js';
 import { Attention } from '../unet/attention.js';
 import { conv2dSpecs, joinKey, normSpecs, type ParamLookup, type ParamSpec } from '../unet/param-spec.js';
 import { Downsample2D, ResnetBlock2D, Upsample2D } from '../unet/resnet.js';
@@ -134,7 +134,7 @@ export class AutoencoderKL {
     let y = conv(p, 'encoder.conv_in', x, 1);
     for (const stage of this.downStages) y = runStage(p, stage, y);
     y = this.encoderMid.forward(p, y);
-    y = silu(groupNorm(y, c.normNumGroups, ...norm(p, 'encoder.conv_norm_out'), VAE_EPS));
+    y = groupNormSilu(y, c.normNumGroups, ...norm(p, 'encoder.conv_norm_out'), VAE_EPS);
     y = conv(p, 'quant_conv', conv(p, 'encoder.conv_out', y, 1), 0);
     const [mean, logvar] = tf.split(y, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
     return { mean, logvar };
@@ -153,7 +153,7 @@ export class AutoencoderKL {
     let y = conv(p, 'decoder.conv_in', conv(p, 'post_quant_conv', z, 0), 1);
     y = this.decoderMid.forward(p, y);
     for (const stage of this.upStages) y = runStage(p, stage, y);
-    y = silu(groupNorm(y, c.normNumGroups, ...norm(p, 'decoder.conv_norm_out'), VAE_EPS));
+    y = groupNormSilu(y, c.normNumGroups, ...norm(p, 'decoder.conv_norm_out'), VAE_EPS);
     return conv(p, 'decoder.conv_out', y, 1);
   }
 

@@ -9,6 +9,8 @@ import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
 import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
 import type { UNet2DCondition } from '../../sonic/unet/index.js';
+import { assertModelFits } from '../../compute/capacity/backend-capacity.js';
+import { estimateUNetMemory } from '../../sonic/unet/memory-estimate.js';
 import { loadLatentCodec, type LatentCodec } from './latent-codec.js';
 import type { OpenBundle } from './runtime.js';
 
@@ -27,7 +29,23 @@ export interface DiffusionBackbone {
   dispose(): void;
 }
 
-export async function loadBackbone(bundle: OpenBundle, options: { seed?: number; trainableAdapters?: boolean } = {}): Promise<DiffusionBackbone> {
+/** What the stage will run the UNet on; the capacity check sizes activations from it. */
+export interface BackboneWorkload {
+  /** Latents per UNet call (sampling with classifier-free guidance: 2 × the images per chunk). */
+  batch: number;
+  training: boolean;
+}
+
+export interface LoadBackboneOptions {
+  seed?: number;
+  trainableAdapters?: boolean;
+  /** Default: sampling, batch 2. */
+  workload?: BackboneWorkload;
+  /** Receives the capacity check's one-line summary (the stage log). */
+  log?: (message: string) => void;
+}
+
+export async function loadBackbone(bundle: OpenBundle, options: LoadBackboneOptions = {}): Promise<DiffusionBackbone> {
   const { vae, unet, image } = diffusionRoles(bundle);
   if (!(UNET_IMPLS as readonly string[]).includes(unet.impl)) {
     throw new Error(`${bundle.dir}/bundle.json: unet impl '${unet.impl}' is not known (known: ${UNET_IMPLS.join(', ')})`);
@@ -46,6 +64,17 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
     codec.dispose();
     throw new Error(`${bundle.dir}/bundle.json: the VAE makes ${codec.latentChannels}-channel latents but the UNet (${unetDir}) takes in_channels ${unetConfig.inChannels}`);
   }
+  const side = imageSize / codec.downsampleFactor;
+  const work = options.workload ?? { batch: 2, training: false };
+  try {
+    // Before any weight is built: a model that cannot fit the backend fails here, not as Aborted() later.
+    const need = estimateUNetMemory(unetConfig, { batch: work.batch, latentSide: side, training: work.training });
+    const what = work.training ? `an adapter training step at ${side}×${side} latents, batch ${work.batch}` : `sampling at ${side}×${side} latents, ${work.batch} latents per call`;
+    options.log?.(assertModelFits({ model: `the UNet in ${unetDir} (${what})`, ...need }));
+  } catch (e) {
+    codec.dispose();
+    throw e;
+  }
   let loaded: LoadedUNet;
   try {
     loaded = loadDiffusersUNet(unetDir, { seed: options.seed ?? 0, trainableAdapters: options.trainableAdapters ?? false });
@@ -53,7 +82,6 @@ export async function loadBackbone(bundle: OpenBundle, options: { seed?: number;
     codec.dispose();
     throw e;
   }
-  const side = imageSize / codec.downsampleFactor;
   return {
     unet: loaded.unet,
     unetParams: loaded.params,

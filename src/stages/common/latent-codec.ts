@@ -50,7 +50,7 @@ function tfjsCodec(dir: string, chunk: number): LatentCodec {
       const n = latents.shape[0];
       for (let i = 0; i < n; i += chunk) {
         const x = tf.tidy(() => vae.decode(vae.unscaleLatents(tf.slice(latents, [i, 0, 0, 0], [Math.min(chunk, n - i), -1, -1, -1]) as tf.Tensor4D)));
-        out.push(...tensorToImages(x));
+        out.push(...(await tensorToImages(x)));
         x.dispose();
       }
       return out;
@@ -106,9 +106,9 @@ function imagesToTensor(images: readonly RgbImage[]): tf.Tensor4D {
   return tf.tensor4d(data, [images.length, H, W, 3]);
 }
 
-function tensorToImages(x: tf.Tensor4D): RgbImage[] {
+async function tensorToImages(x: tf.Tensor4D): Promise<RgbImage[]> {
   const [b, h, w] = x.shape;
-  const v = x.dataSync();
+  const v = await x.data();
   const per = h * w * 3;
   return Array.from({ length: b }, (_, j) => {
     const data = new Float32Array(per);

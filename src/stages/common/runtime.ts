@@ -5,8 +5,8 @@ import { readBundle, type FoundationBundle } from '../../encoders/bundle.js';
 import { loadEncoders, type Encoders } from '../../encoders/load-encoders.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 
-export async function initCompute(ctx: Pick<StageContext, 'log'>): Promise<void> {
-  const choice = await selectBackend({});
+export async function initCompute(ctx: Pick<StageContext, 'log'> & Partial<Pick<StageContext, 'gpus'>>): Promise<void> {
+  const choice = await selectBackend({ gpus: ctx.gpus ?? [] });
   ctx.log(`tfjs backend: ${choice.name} (${choice.reason})`);
 }
 

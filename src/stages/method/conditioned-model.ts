@@ -2,7 +2,7 @@
 // with helpers that turn audio embeddings and texts into the sampler's conditioning tensors.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AudioProjector } from '../../sonic/method.js';
-import { loadAdapterWeights, loadBackbone, type DiffusionBackbone } from '../common/diffusion-models.js';
+import { loadAdapterWeights, loadBackbone, type DiffusionBackbone, type LoadBackboneOptions } from '../common/diffusion-models.js';
 import type { OpenBundle } from '../common/runtime.js';
 import { adapterPaths } from './adapter-dir.js';
 import { loadProjector } from './projector-dir.js';
@@ -16,8 +16,8 @@ export interface ConditionedModel {
   dispose(): void;
 }
 
-export async function loadConditionedModel(bundle: OpenBundle, adapterDir: string): Promise<ConditionedModel> {
-  const backbone = await loadBackbone(bundle);
+export async function loadConditionedModel(bundle: OpenBundle, adapterDir: string, options: LoadBackboneOptions = {}): Promise<ConditionedModel> {
+  const backbone = await loadBackbone(bundle, options);
   const paths = adapterPaths(adapterDir);
   let projector: AudioProjector;
   try {

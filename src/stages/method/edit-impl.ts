@@ -40,8 +40,9 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const bundle = openBundle(ctx.inputs.bundle as string);
   const audioMode = p.mode === 'audio';
   if (audioMode && typeof ctx.inputs.adapter !== 'string') throw new Error('edit: mode=audio needs the `adapter` input (a train-adapter output)');
-  const m = audioMode ? await loadConditionedModel(bundle, ctx.inputs.adapter as string) : null;
-  const backbone = m ? m.backbone : await loadBackbone(bundle);
+  const load = { workload: { batch: 2 * Math.min(p.chunk, order.length), training: false }, log: ctx.log };
+  const m = audioMode ? await loadConditionedModel(bundle, ctx.inputs.adapter as string, load) : null;
+  const backbone = m ? m.backbone : await loadBackbone(bundle, load);
   const sites = pnpSitesFor(backbone.unet.config);
   const L = e.textTokens;
   const W = e.textWidth;

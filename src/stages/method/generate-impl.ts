@@ -104,8 +104,9 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
   if (p.limit > 0) test = test.slice(0, p.limit);
   const texts = textMode ? labelPrompts(e, test) : undefined;
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const m = textMode ? null : await loadConditionedModel(bundle, ctx.inputs.adapter as string);
-  const backbone = m ? m.backbone : await loadBackbone(bundle);
+  const load = { workload: { batch: 2 * Math.min(p.chunk, test.length), training: false }, log: ctx.log };
+  const m = textMode ? null : await loadConditionedModel(bundle, ctx.inputs.adapter as string, load);
+  const backbone = m ? m.backbone : await loadBackbone(bundle, load);
   const out = ctx.outputs.images!;
   try {
     const opts: SamplingOptions = { steps: p.steps, guidance: p.guidance, seed: p.seed, chunk: p.chunk, signal: ctx.signal };
@@ -149,9 +150,12 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
   const one = (embeddings: Float32Array[], texts: Float32Array[] | null) =>
     generateImages(m.backbone, e, { audio: { model: m, embeddings }, ...(texts ? { texts } : {}) }, { ...opts, seed: opts.seed + 1000 });
   // Sound mixing: (1 − w)·CLAP(a) + w·CLAP(b), same noise for every w.
-  const mixes = p.mixWeights.map((w) =>
-    tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w).dataSync() as Float32Array),
-  );
+  const mixes: Float32Array[] = [];
+  for (const w of p.mixWeights) {
+    const mixed = tf.tidy(() => mixAudioEmbeddings(tf.tensor2d(e.audio[a]!, [1, e.audioDim]), tf.tensor2d(e.audio[b]!, [1, e.audioDim]), w));
+    mixes.push((await mixed.data()) as Float32Array);
+    mixed.dispose();
+  }
   const sameSeed = async (embs: Float32Array[], texts: Float32Array[] | null) => {
     const images: RgbImage<Float32Array>[] = [];
     for (const [j, x] of embs.entries()) images.push((await one([x], texts ? [texts[j]!] : null))[0]!);

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { readScalars, readToHost } from '../../compute/host-read.js';
 import { saveTorchCheckpoint } from '../../compute/param-store.js';
 import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
@@ -26,7 +27,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
   const train = indicesOf(e, p.domain, 'train');
   if (train.length === 0) throw new Error(`train-adapter: domain '${p.domain}' has no training clips`);
   const bundle = openBundle(ctx.inputs.bundle as string);
-  const backbone = await loadBackbone(bundle, { seed: p.seed, trainableAdapters: true });
+  const backbone = await loadBackbone(bundle, { seed: p.seed, trainableAdapters: true, workload: { batch: p.batch, training: true }, log: ctx.log });
   const projector = loadProjector(ctx.inputs.projector as string);
   try {
     const model = stage2ModelFromUNet(backbone.unet, projector);
@@ -57,7 +58,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
         const b = tf.gather(flipped, idx);
         return { latents: tf.add(tf.mul(b, mask), tf.mul(a, tf.sub(1, mask))) as tf.Tensor4D, audioEmbeddings: tf.gather(audio, idx) as tf.Tensor3D };
       });
-      const r = stage2Step(model, opt, { ...batch, nullTextTokens: nullText }, { seed: p.seed * 100003 + step, dropText: p.dropText });
+      const r = await stage2Step(model, opt, { ...batch, nullTextTokens: nullText }, { seed: p.seed * 100003 + step, dropText: p.dropText });
       tf.dispose(batch);
       if (!Number.isFinite(r.loss)) throw new Error(`train-adapter: loss is ${r.loss} at step ${step + 1}`);
       if (step >= p.steps * 0.9) {
@@ -70,13 +71,14 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
       }
     }
     ctx.metric('stage2_final_loss', tail / Math.max(1, tailN));
-    const gates = backbone.unetParams.names((n) => n.endsWith('gate_adapter')).map((n) => backbone.unetParams.get(n).dataSync()[0]!);
+    const gates = await readScalars(backbone.unetParams.names((n) => n.endsWith('gate_adapter')).map((n) => backbone.unetParams.get(n)));
     ctx.metric('mean_abs_gate', gates.reduce((s, g) => s + Math.abs(g), 0) / Math.max(1, gates.length));
     tf.dispose([latents, audio, nullText]);
     if (flipped !== latents) flipped.dispose();
     opt.dispose();
     const out = adapterPaths(ctx.outputs.adapter!);
     mkdirSync(ctx.outputs.adapter!, { recursive: true });
+    await readToHost(backbone.unetParams.names(isAdapterParam).map((n) => backbone.unetParams.get(n)));
     saveTorchCheckpoint(backbone.unetParams, out.weights, isAdapterParam);
     await saveProjector(out.projector, projector, { stage1: readProjectorInfo(ctx.inputs.projector as string).stage1 ?? null, stage2: { trainProjector } });
     writeJson(out.info, { domain: p.domain, ablation: p.ablation, steps: p.steps, batch: p.batch, trainProjector, trainClips: train.length, gates });

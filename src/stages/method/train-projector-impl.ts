@@ -78,7 +78,7 @@ export async function trainProjector(ctx: StageContext<TrainProjectorParams>): P
         negatives: tf.tensor4d(concat(rowsAt(negs.flat())), [anchors.length, negatives, 1, e.audioDim]),
         captionTokens: poolTokenRows(anchors.map((i) => e.captionTokens[train[i]!]!), e.textTokens, e.textWidth, config.tokens),
       }));
-      const r = stage1Step(projector, opt, batch, lossOpts);
+      const r = await stage1Step(projector, opt, batch, lossOpts);
       tf.dispose(batch);
       if (!Number.isFinite(r.loss)) throw new Error(`train-projector: loss is ${r.loss} at step ${step + 1}`);
       if (step % every === 0 || step === p.steps - 1) {
