@@ -10,10 +10,11 @@ import type { ArtifactRecord, NewArtifact, StageRunRecord } from '../store/store
 import { DB_FILE_NAME, openRunStore, type SqliteRunStore } from '../store/run-store.js';
 import { hashPath, type ObjectStore } from '../store/object-store.js';
 import { openWorkspace } from '../store/workspace.js';
-import { planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
+import { decideStage, planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
+import { computeFingerprint } from '../fingerprint/compute-fingerprint.js';
 import { PipelineGraphError } from '../graph/dag.js';
 import { UnknownTargetError } from '../graph/targets.js';
-import { MissingInputError, statCachedHasher, type StatCache } from '../fingerprint/input-hasher.js';
+import { MissingInputError, statCachedHasher, type InputHasher, type StatCache } from '../fingerprint/input-hasher.js';
 import type { Executor, JobHandle, JobStatus } from '../exec/executor.js';
 import { LocalExecutor } from '../exec/local-executor.js';
 import { ResourcePool } from '../exec/resource-pool.js';
@@ -113,7 +114,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
 }
 
 async function makePlan(pipeline: Pipeline, options: RunPipelineOptions, planStore: PlanStore, statCache: StatCache): Promise<PlannedStage[]> {
-  const hasher = statCachedHasher(statCache, hashPath);
+  const hasher = statCachedHasher(statCache, (path) => hashPath(path, { cache: statCache }));
   try {
     const plan = await planPipeline(pipeline, {
       targets: options.targets ?? [],
@@ -212,8 +213,9 @@ class RunExecution {
   private readonly results = new Map<string, StageSummary>();
   private readonly outputs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, JobHandle>();
-  /** stage id -> whether its outputs differ from its earlier run with the same fingerprint (see plan.ts) */
-  private readonly outputChanged = new Map<string, boolean>();
+  /** stage id -> output name -> content hash, for the stages that finished (ran or cached) */
+  private readonly outputHashes = new Map<string, Record<string, string>>();
+  private readonly hasher: InputHasher;
   private readonly cancel = new AbortController();
   private abortReason: 'interrupted' | 'fail-fast' | undefined;
   private runId = 0;
@@ -231,6 +233,7 @@ class RunExecution {
     private readonly reattach: Map<string, LeftoverJob> = new Map(),
   ) {
     this.objects = openWorkspace(ws).objects;
+    this.hasher = statCachedHasher(store, (path) => hashPath(path, { cache: store }));
   }
 
   async run(): Promise<RunSummary> {
@@ -342,7 +345,7 @@ class RunExecution {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
       this.outputs.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath])));
-      this.outputChanged.set(p.stage.id, false);
+      this.outputHashes.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.hash])));
       let error: string | undefined;
       try {
         await this.publish(p, artifacts);
@@ -367,24 +370,27 @@ class RunExecution {
   }
 
   /**
-   * A tentatively cached stage once its upstream reruns are done: still cached when their outputs came
-   * out identical, else run (its fingerprint is unchanged, but the content it would read is not).
+   * A stage planned while upstream stages still had to run: now that they finished, its fingerprint is
+   * computed from the content hashes of the outputs they actually produced, and the decision taken again
+   * (early cutoff: byte-identical upstream outputs keep it cached).
    */
-  private async resolveTentative(p: PlannedStage): Promise<StageSummary> {
-    const changed = (p.tentativeOn ?? []).filter((d) => this.outputChanged.get(d) !== false);
-    if (changed.length === 0) {
-      const settled = { ...p, reason: p.reason.replace(/, unless the outputs of .* change$/, '') };
-      await this.recordCached([settled]);
+  private async decideAfterUpstream(p: PlannedStage): Promise<StageSummary> {
+    const upstream = (s: string, o: string) => this.outputHashes.get(s)?.[o];
+    let decided: PlannedStage;
+    try {
+      const fingerprint = await computeFingerprint(p.stage, this.options.catalog, upstream, this.hasher);
+      decided = { ...decideStage(p.stage, fingerprint, p.reasonKind === 'forced', this.store), deps: p.deps };
+    } catch (err) {
+      const error = err instanceof MissingInputError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      return this.skip(p, `could not be planned: ${error}`);
+    }
+    const at = this.plan.indexOf(p);
+    if (at >= 0) this.plan[at] = decided;
+    if (decided.decision === 'cached') {
+      await this.recordCached([decided]);
       return this.results.get(p.stage.id)!;
     }
-    const rerun: PlannedStage = {
-      ...p,
-      decision: 'run',
-      reasonKind: 'changed',
-      reason: `upstream output changed: ${changed.join(', ')}`,
-      priorOutputHashes: Object.fromEntries((p.reusedArtifacts ?? []).map((a) => [a.name, a.hash])),
-    };
-    return this.execute(rerun);
+    return this.execute(decided);
   }
 
   private async publish(p: PlannedStage, artifacts: (ArtifactRecord | NewArtifact)[]): Promise<void> {
@@ -416,7 +422,7 @@ class RunExecution {
           const bad = upstream.filter((u) => u.status !== 'succeeded' && u.status !== 'cached');
           if (bad.length > 0) return this.skip(p, `upstream ${bad[0]!.status}: ${bad.map((b) => b.stageId).join(', ')}`);
           if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
-          if (p.tentativeOn?.length) return queueOf(p).add(() => this.resolveTentative(p));
+          if (p.tentativeOn?.length) return queueOf(p).add(() => this.decideAfterUpstream(p));
           return queueOf(p).add(() => this.execute(p));
         }),
       );
@@ -658,8 +664,7 @@ class RunExecution {
       });
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
       this.outputs.set(stage.id, outputs);
-      const prior = p.priorOutputHashes;
-      this.outputChanged.set(stage.id, !prior || artifacts.length !== Object.keys(prior).length || artifacts.some((a) => prior[a.name] !== a.hash));
+      this.outputHashes.set(stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.hash])));
       try {
         await this.publish(p, artifacts);
       } catch (err) {
