@@ -29,6 +29,7 @@ import { recoverDeadRuns } from './recover.js';
 import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
+import { inputsChangedDuringRun, inputsChangedMessage } from './input-recheck.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
 
 export interface RunPipelineOptions {
@@ -233,7 +234,7 @@ class RunExecution {
     private readonly reattach: Map<string, LeftoverJob> = new Map(),
   ) {
     this.objects = openWorkspace(ws).objects;
-    this.hasher = statCachedHasher(store, (path) => hashPath(path, { cache: store }));
+    this.hasher = this.freshHasher();
   }
 
   async run(): Promise<RunSummary> {
@@ -650,6 +651,8 @@ class RunExecution {
       });
     }
     try {
+      const changed = await inputsChangedDuringRun(stage, p.fingerprint.struct, this.freshHasher());
+      if (changed.length > 0) return this.finish(sub, 'failed', { error: inputsChangedMessage(changed), exitCode: status.exitCode ?? 0 });
       const artifacts = await this.ingestOutputs(stage.id, sub.outputs);
       const metrics = readStageEvents(sub.eventsPath)
         .filter((e) => e.type === 'metric')
@@ -677,6 +680,11 @@ class RunExecution {
     } catch (err) {
       return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });
     }
+  }
+
+  /** A hasher without memory of earlier answers (the stat cache still spares unchanged files a read). */
+  private freshHasher(): InputHasher {
+    return statCachedHasher(this.store, (path) => hashPath(path, { cache: this.store }));
   }
 
   /** Every declared output must exist; only then are they moved into the object store. */
