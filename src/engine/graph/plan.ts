@@ -1,5 +1,6 @@
 // Planning: for every selected stage, compute its fingerprint and decide whether it runs, and why.
 import { existsSync } from 'node:fs';
+import { displayPath } from '../config/diagnostics.js';
 import type { Pipeline, StageSpec } from '../config/pipeline-model.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, RunStore, StageRunRecord } from '../store/store-api.js';
@@ -69,11 +70,28 @@ export async function planPipeline(pipeline: Pipeline, opts: PlanOptions): Promi
     const upstream = (s: string, o: string) => settled.get(s)?.[o] ?? expected.get(s)?.[o] ?? `not-yet-produced:${s}.${o}`;
     const fingerprint = await computeFingerprint(stage, opts.catalog, upstream, opts.hasher);
     const p: PlannedStage = { ...decideStage(stage, fingerprint, forced.has(id), opts.store, waitsOn), deps };
+    if (p.decision === 'cached') {
+      const drift = await publishDrift(p, opts.hasher);
+      if (drift.length > 0) p.publishDrift = drift;
+    }
     planned.push(p);
     if (p.decision === 'cached' && waitsOn.length === 0) settled.set(id, hashesOf(p.reusedArtifacts ?? []));
     else expected.set(id, expectedOutputs(p, opts.store));
   }
   return { graph, stages: planned };
+}
+
+/** Published copies of a cached stage's outputs that are missing or differ from the recorded output. */
+async function publishDrift(p: PlannedStage, hasher: InputHasher): Promise<string[]> {
+  const drift: string[] = [];
+  for (const [name, decl] of Object.entries(p.stage.outputs)) {
+    const recorded = p.reusedArtifacts?.find((a) => a.name === name);
+    if (!decl.publish || !recorded) continue;
+    const now = await hasher.hash(decl.publish).catch(() => undefined);
+    if (now === undefined) drift.push(`${displayPath(decl.publish)} (missing)`);
+    else if (now !== recorded.hash) drift.push(`${displayPath(decl.publish)} (changed since it was published)`);
+  }
+  return drift;
 }
 
 /** What a stage that runs first will most likely produce: what it produced last. */

@@ -5,10 +5,11 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { Pipeline } from '../config/pipeline-model.js';
+import { displayPath } from '../config/diagnostics.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, NewArtifact, StageRunRecord } from '../store/store-api.js';
 import { DB_FILE_NAME, openRunStore, type SqliteRunStore } from '../store/run-store.js';
-import { hashPath, type ObjectStore } from '../store/object-store.js';
+import { hashPath, treeSize, type ObjectStore, type StoredObject } from '../store/object-store.js';
 import { openWorkspace } from '../store/workspace.js';
 import { decideStage, planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
 import { computeFingerprint } from '../fingerprint/compute-fingerprint.js';
@@ -29,6 +30,9 @@ import { recoverDeadRuns } from './recover.js';
 import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
+import { commitFailureMessage, isDiskFull, PendingObjects, removeOrphanedObjects } from './commit-failure.js';
+
+type StoredOutput = StoredObject & { created: boolean };
 import { inputsChangedDuringRun, inputsChangedMessage } from './input-recheck.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
 
@@ -217,6 +221,7 @@ class RunExecution {
   /** stage id -> output name -> content hash, for the stages that finished (ran or cached) */
   private readonly outputHashes = new Map<string, Record<string, string>>();
   private readonly hasher: InputHasher;
+  private readonly pending = new PendingObjects();
   private readonly cancel = new AbortController();
   private abortReason: 'interrupted' | 'fail-fast' | undefined;
   private runId = 0;
@@ -274,7 +279,11 @@ class RunExecution {
       await cancelLeftovers(this.store, this.executor, [...this.reattach.values()], 'the run that re-attached to it did not collect it');
       this.reattach.clear();
       this.options.signal?.removeEventListener('abort', onAbort);
-      this.store.finishRun(run.id, status);
+      try {
+        this.store.finishRun(run.id, status);
+      } catch (err) {
+        this.notice(`sonic: could not record the end of run ${run.id} (${err instanceof Error ? err.message : String(err)}); the next run marks it interrupted`);
+      }
       const counts = emptyCounts();
       for (const s of this.results.values()) counts[s.status] += 1;
       this.emit({ type: 'run-finished', t: Date.now(), runId: run.id, status, durationMs: Date.now() - this.started, counts });
@@ -288,6 +297,10 @@ class RunExecution {
     for (const s of stages) counts[s.status] += 1;
     const exitCode = status === 'succeeded' ? 0 : status === 'interrupted' ? 130 : 1;
     return { runId: this.runId, status, exitCode, dryRun: false, durationMs: Date.now() - this.started, plan: this.plan, stages, counts };
+  }
+
+  private notice(message: string): void {
+    (this.options.notice ?? ((m: string) => void process.stderr.write(`${m}\n`)))(message);
   }
 
   private emit(e: RunEvent): void {
@@ -398,7 +411,9 @@ class RunExecution {
     for (const [name, decl] of Object.entries(p.stage.outputs)) {
       if (!decl.publish) continue;
       const a = artifacts.find((x) => x.name === name);
-      if (a) await publishOutput(a.objectPath, a.hash, decl.publish);
+      if (!a) continue;
+      const done = await publishOutput(a.objectPath, a.hash, decl.publish);
+      if (done === 'replaced' && p.decision === 'cached') this.notice(`sonic: restored ${displayPath(decl.publish)} from the recorded output ${name} of stage ${p.stage.id} (the published copy had been changed)`);
     }
   }
 
@@ -583,13 +598,18 @@ class RunExecution {
     const { p, recId, attempt, gpus, logPath } = sub;
     const durationMs = Date.now() - sub.startedAt.getTime();
     if (status !== 'succeeded') {
-      this.store.updateStageRun(recId, {
-        status,
-        error: extra.error ?? null,
-        exitCode: extra.exitCode ?? null,
-        finishedAt: new Date().toISOString(),
-        durationMs,
-      });
+      try {
+        this.store.updateStageRun(recId, {
+          status,
+          error: extra.error ?? null,
+          exitCode: extra.exitCode ?? null,
+          finishedAt: new Date().toISOString(),
+          durationMs,
+        });
+      } catch (err) {
+        // e.g. the disk is still full: the next runner marks the stage run interrupted (recover.ts)
+        extra = { ...extra, error: `${extra.error ?? status}; the failure could not be recorded: ${err instanceof Error ? err.message : String(err)}` };
+      }
     }
     const retrying = status === 'failed' && sub.willRetry && !this.cancel.signal.aborted;
     this.emit({
@@ -650,10 +670,11 @@ class RunExecution {
         exitCode: status.exitCode ?? null,
       });
     }
+    const ingested: StoredOutput[] = [];
     try {
       const changed = await inputsChangedDuringRun(stage, p.fingerprint.struct, this.freshHasher());
       if (changed.length > 0) return this.finish(sub, 'failed', { error: inputsChangedMessage(changed), exitCode: status.exitCode ?? 0 });
-      const artifacts = await this.ingestOutputs(stage.id, sub.outputs);
+      const artifacts = await this.ingestOutputs(stage.id, sub.outputs, ingested);
       const metrics = readStageEvents(sub.eventsPath)
         .filter((e) => e.type === 'metric')
         .map((e) => ({ name: e.name, value: e.value, step: e.step ?? null, tags: { ...stage.tags, ...(e.tags ?? {}) } }));
@@ -665,6 +686,8 @@ class RunExecution {
         durationMs: Date.now() - sub.startedAt.getTime(),
         exitCode: status.exitCode ?? 0,
       });
+      this.pending.release(ingested.map((o) => o.hash));
+      ingested.length = 0;
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
       this.outputs.set(stage.id, outputs);
       this.outputHashes.set(stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.hash])));
@@ -678,7 +701,13 @@ class RunExecution {
       await rm(jobPaths(sub.stageRunDir).work, { recursive: true, force: true }).catch(() => {});
       return this.finish(sub, 'succeeded', { exitCode: status.exitCode ?? 0, outputs });
     } catch (err) {
-      return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });
+      // nothing of this attempt is recorded: the objects it moved into the store go again, first
+      this.pending.release(ingested.map((o) => o.hash));
+      const created = ingested.filter((o) => o.created);
+      await removeOrphanedObjects(this.objects, created, (h) => this.pending.isHeld(h) || this.store.hashReferenced(h)).catch(() => 0);
+      const bytes = ingested.reduce((n, o) => n + o.size, 0) || (await treeSize(jobPaths(sub.stageRunDir).out).catch(() => 0));
+      const error = ingested.length > 0 || isDiskFull(err) ? commitFailureMessage(err, this.ws, bytes) : err instanceof Error ? err.message : String(err);
+      return this.finish(sub, 'failed', { error, exitCode: status.exitCode ?? 0 });
     }
   }
 
@@ -688,7 +717,7 @@ class RunExecution {
   }
 
   /** Every declared output must exist; only then are they moved into the object store. */
-  private async ingestOutputs(stageId: string, outputPaths: Record<string, string>): Promise<NewArtifact[]> {
+  private async ingestOutputs(stageId: string, outputPaths: Record<string, string>, ingested: StoredOutput[]): Promise<NewArtifact[]> {
     const missing = Object.entries(outputPaths).filter(([, path]) => !existsSync(path));
     if (missing.length > 0) {
       throw new Error(`declared output${missing.length > 1 ? 's' : ''} not written by ${stageId}: ${missing.map(([n, path]) => `${n} (${path})`).join(', ')}`);
@@ -696,6 +725,8 @@ class RunExecution {
     const artifacts: NewArtifact[] = [];
     for (const [name, path] of Object.entries(outputPaths)) {
       const o = await this.objects.ingest(path);
+      this.pending.hold(o.hash);
+      ingested.push(o);
       artifacts.push({ name, hash: o.hash, size: o.size, type: o.type, objectPath: o.objectPath });
     }
     return artifacts;

@@ -40,7 +40,7 @@ export function planLabel(p: PlannedStage): 'run' | 'cached' | 'maybe' {
 
 export function formatPlan(plan: PlannedStage[]): string {
   const width = Math.min(48, Math.max(8, ...plan.map((p) => p.stage.id.length)));
-  const lines = plan.map((p) => `${planLabel(p).padEnd(6)}  ${p.stage.id.padEnd(width)}  ${p.reason}`);
+  const lines = plan.map((p) => `${planLabel(p).padEnd(6)}  ${p.stage.id.padEnd(width)}  ${p.reason}${p.publishDrift ? `; restores published ${p.publishDrift.join(', ')}` : ''}`);
   const n = plan.filter((p) => p.decision === 'run').length;
   const maybe = plan.filter((p) => planLabel(p) === 'maybe').length;
   lines.push(`${n} of ${plan.length} stage${plan.length === 1 ? '' : 's'} would run${maybe ? `; ${maybe} more if upstream outputs change` : ''}`);
