@@ -3,6 +3,7 @@ import type { StageDefinition } from '../stage/stage-definition.js';
 import { interpolateDeep, type InterpolationScope, type PathedError } from './interpolation.js';
 import type { StageDefinitionSite } from './load-sources.js';
 import { parseMemoryMB } from './memory.js';
+import { parseDurationMs } from './duration.js';
 import type { ParamValue, Params, StageSpec } from './pipeline-model.js';
 import { isRecord, type Instance, type PendingInput, type ResolveContext, type RunPlaceholder } from './resolve-types.js';
 import { collectInput } from './stage-inputs.js';
@@ -111,6 +112,12 @@ export function resolveInstance(
   if (retries !== undefined) {
     if (Number.isInteger(retries) && (retries as number) >= 0) spec.retries = retries as number;
     else bag.error(at(['retries']), `retries: expected an integer >= 0, got ${describeValue(retries)}`);
+  }
+  const timeout = interpolateField('timeout');
+  if (timeout !== undefined) {
+    const ms = parseDurationMs(timeout);
+    if (ms !== null) spec.timeoutMs = ms;
+    else bag.error(at(['timeout']), `timeout: expected a duration such as 90s, 30m, 2h or 1h30m, got ${describeValue(timeout)}`);
   }
 
   // outputs

@@ -59,6 +59,7 @@ export interface RunPipelineOptions {
   onEvent?: RunEventListener; // extra event subscriber
   notice?: (message: string) => void; // non-fatal notices (stale lock taken over, recovered runs)
   checkResources?: boolean; // dry run only: false skips the budget check (default true)
+  logLimitBytes?: number; // cap on each stage's log file (default 64 MiB); output past it is discarded
 }
 
 /** A user mistake found before anything ran (unknown target, cycle, missing input, impossible resources). */
@@ -524,6 +525,7 @@ class RunExecution {
         upstreamOutputs: (id) => this.outputs.get(id) ?? {},
         stageModules: this.options.stageModules ?? [],
         gpus,
+        ...(this.options.logLimitBytes !== undefined ? { logLimitBytes: this.options.logLimitBytes } : {}),
       });
     } catch (err) {
       return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err) });

@@ -42,6 +42,7 @@ export function prepareJob(args: {
   upstreamOutputs: (stageId: string) => Record<string, string>;
   stageModules: string[];
   gpus: number[];
+  logLimitBytes?: number;
 }): PreparedJob {
   const { stage, stageRunDir, gpus } = args;
   const paths = jobPaths(stageRunDir);
@@ -106,6 +107,8 @@ export function prepareJob(args: {
       resources: stage.resources,
       gpus,
       logPath: paths.log,
+      ...(stage.timeoutMs !== undefined ? { timeoutMs: stage.timeoutMs } : {}),
+      ...(args.logLimitBytes !== undefined ? { logLimitBytes: args.logLimitBytes } : {}),
     },
   };
 }
