@@ -23,11 +23,14 @@ options:
   --fail-fast         on the first failure stop scheduling and cancel running stages
   --wait              wait for another run holding the workspace lock instead of failing
   --no-progress       plain line output instead of the live progress display
+  --log-limit SIZE    cap on each stage's log file, e.g. 200MB (default 64MB); output past it is discarded
   --workspace DIR     the .sonic directory (default: $SONIC_WORKSPACE, else ./.sonic)
   --executor NAME     where stages run: local or slurm (default: the workspace config's executor.default,
                       else local); overrides executor.default and executor.stages
 
 exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted`;
+
+const mbToBytes = (mb: number | undefined) => (mb === undefined ? undefined : mb * 1024 * 1024);
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -45,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       'no-progress': { type: 'boolean' },
       workspace: { type: 'string' },
       executor: { type: 'string' },
+      'log-limit': { type: 'string' },
     },
     USAGE,
   );
@@ -58,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     ...optional('cpus', positiveInt(values.cpus, '--cpus')),
     ...optional('memoryMB', memoryMB(values.memory, '--memory')),
     ...optional('gpus', gpuList(values.gpus)),
+    ...optional('logLimitBytes', mbToBytes(memoryMB(values['log-limit'], '--log-limit'))),
   };
   const ctx = await pipelineContext(file, { set: setPairs(values.set), workspace: values.workspace, writesWorkspace: values['dry-run'] !== true });
   // the config parser (yaml, zod) is loaded only when the workspace has a config file

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       const recent = latest.get(p.stage.id);
       const lastRun = recent ? `${recent.status} (run ${recent.run_id})` : '-';
       const lastOk = last ? `run ${last.runId}, ${last.finishedAt ?? last.startedAt ?? ''}` : 'never';
-      return [p.stage.id, lastRun, lastOk, p.decision === 'cached' ? 'up to date' : `would run: ${p.reason}`] as const;
+      return [p.stage.id, lastRun, lastOk, p.decision === 'run' ? `would run: ${p.reason}` : `${p.tentativeOn?.length ? p.reason : 'up to date'}${p.publishDrift ? `; published copy ${p.publishDrift.join(', ')}: the next run restores it` : ''}`] as const;
     });
     const w0 = Math.max(5, ...rows.map((r) => r[0].length));
     const w1 = Math.max(8, ...rows.map((r) => r[1].length));

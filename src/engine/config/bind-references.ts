@@ -8,6 +8,7 @@ import { matrixLabel } from './matrix.js';
 import type { InputBinding, InputRef, OutputRef, SourcePos } from './pipeline-model.js';
 import { IMPLICIT_INPUT, type BaseStage, type Instance, type ResolveContext, type StageExpr } from './resolve-types.js';
 import { suggestion } from './suggest.js';
+import { overlappingInputMessage, type PublishedPaths } from './published-paths.js';
 
 function bindRef(ref: StageExpr, pos: SourcePos, from: Instance, bases: Map<string, BaseStage>, bag: DiagnosticBag): { refs: OutputRef[]; fanIn: boolean } | null {
   const target = bases.get(ref.stage);
@@ -43,7 +44,7 @@ function bindRef(ref: StageExpr, pos: SourcePos, from: Instance, bases: Map<stri
   return { refs: candidates.map((t) => ({ kind: 'output', stage: t.spec.id, output: ref.output })), fanIn };
 }
 
-export function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: ResolveContext): void {
+export function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: ResolveContext, published: PublishedPaths): void {
   const { bag } = ctx;
   for (const [name, p] of inst.pending) {
     if (inst.def && !IMPLICIT_INPUT.test(name) && !(name in inst.def.inputs)) continue; // reported already
@@ -61,6 +62,17 @@ export function bindInputs(inst: Instance, bases: Map<string, BaseStage>, ctx: R
         if (bound.fanIn) list = true;
       } else if (item.file !== undefined) {
         const abs = resolve(ctx.rootDir, item.file);
+        const overlap = published.overlap(abs);
+        if (overlap?.relation === 'same' && overlap.publisher.stage !== inst.spec.id) {
+          // a path another stage publishes: bound to that stage's output, which gives the dependency edge
+          refs.push({ kind: 'output', stage: overlap.publisher.stage, output: overlap.publisher.output });
+          continue;
+        }
+        if (overlap !== undefined) {
+          bag.error(item.pos, overlap.publisher.stage === inst.spec.id ? `input "${name}" reads ${displayPath(abs)}, which this stage publishes itself` : overlappingInputMessage(name, abs, overlap));
+          ok = false;
+          continue;
+        }
         if (!existsSync(abs)) {
           const declared = inst.def?.inputs[name];
           // A built-in stage's input description says what the file is and where it comes from.

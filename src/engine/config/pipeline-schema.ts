@@ -3,6 +3,7 @@
 // accept either their plain type or a string containing one; their final type is checked again after
 // interpolation. schema/pipeline.schema.json is generated from this (scripts/gen-schema.ts).
 import * as z from 'zod';
+import { DURATION_PATTERN } from './duration.js';
 
 /** Stage ids, var names, matrix keys, input and output names. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -102,6 +103,12 @@ export const stageSchema = z
     resources: resourcesSchema.optional(),
     cache: interpolable(z.boolean({ error: 'expected true or false' }), 'true or false').optional(),
     retries: nonNegativeInt('an integer >= 0').optional(),
+    timeout: interpolable(
+      z.union([z.number().positive(), z.string().regex(DURATION_PATTERN)], { error: 'expected a duration such as 90s, 30m, 2h or 1h30m' }),
+      'a duration such as 90s, 30m, 2h or 1h30m',
+    )
+      .optional()
+      .meta({ description: 'Longest the stage may run (e.g. 30m, 2h, 1h30m, or seconds); then it is stopped and fails. Default: no limit.' }),
     env: z
       .record(z.string().regex(ENV_NAME_PATTERN), scalar, { error: 'expected a mapping of NAME -> value' })
       .optional(),

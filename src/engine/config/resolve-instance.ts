@@ -1,13 +1,14 @@
 // One expanded stage instance: every field interpolated with its vars and matrix values, and typed.
 import type { StageDefinition } from '../stage/stage-definition.js';
-import { displayPath } from './diagnostics.js';
 import { interpolateDeep, type InterpolationScope, type PathedError } from './interpolation.js';
 import type { StageDefinitionSite } from './load-sources.js';
 import { parseMemoryMB } from './memory.js';
+import { parseDurationMs } from './duration.js';
 import type { ParamValue, Params, StageSpec } from './pipeline-model.js';
 import { isRecord, type Instance, type PendingInput, type ResolveContext, type RunPlaceholder } from './resolve-types.js';
 import { collectInput } from './stage-inputs.js';
 import { resolveOutput } from './stage-outputs.js';
+import { outputPathsOverlap, overlappingPublishMessage, type PublishedPaths } from './published-paths.js';
 import { resolveRun } from './stage-run.js';
 import type { DataPath } from './yaml-source.js';
 import { describeValue, issuesToDiagnostics } from './zod-issues.js';
@@ -19,7 +20,7 @@ export function resolveInstance(
   matrix: Params,
   outputNames: string[],
   ctx: ResolveContext,
-  publishedBy: Map<string, string>,
+  published: PublishedPaths,
 ): Instance {
   const { bag, vars } = ctx;
   const raw = site.raw;
@@ -112,6 +113,12 @@ export function resolveInstance(
     if (Number.isInteger(retries) && (retries as number) >= 0) spec.retries = retries as number;
     else bag.error(at(['retries']), `retries: expected an integer >= 0, got ${describeValue(retries)}`);
   }
+  const timeout = interpolateField('timeout');
+  if (timeout !== undefined) {
+    const ms = parseDurationMs(timeout);
+    if (ms !== null) spec.timeoutMs = ms;
+    else bag.error(at(['timeout']), `timeout: expected a duration such as 90s, 30m, 2h or 1h30m, got ${describeValue(timeout)}`);
+  }
 
   // outputs
   const writtenOutputs = isRecord(raw.outputs) ? raw.outputs : {};
@@ -119,11 +126,15 @@ export function resolveInstance(
     const written = writtenOutputs[name];
     const decl = resolveOutput(name, written, at, scope('outputs'), ctx);
     if (!decl) continue;
+    const nested = Object.entries(spec.outputs).find(([, o]) => outputPathsOverlap(o.path, decl.path));
+    if (nested) {
+      bag.error(at(['outputs', name]), `output "${name}" (${decl.path}) overlaps output "${nested[0]}" (${nested[1].path}) of the same stage: give each output its own path`);
+      continue;
+    }
     if (decl.publish) {
-      const other = publishedBy.get(decl.publish);
-      if (other !== undefined) {
-        bag.error(at(['outputs', name, 'publish']), `publish target ${displayPath(decl.publish)} is also published by stage "${other}"`);
-      } else publishedBy.set(decl.publish, id);
+      const overlap = published.overlap(decl.publish);
+      if (overlap !== undefined) bag.error(at(['outputs', name, 'publish']), overlappingPublishMessage(decl.publish, id, overlap));
+      else published.add({ stage: id, baseId: site.id, matrix, output: name, path: decl.publish });
     }
     spec.outputs[name] = decl;
   }

@@ -3,6 +3,7 @@ import type { StageDefinition } from '../stage/stage-definition.js';
 import { bindInputs, reportCycles } from './bind-references.js';
 import type { StageDefinitionSite } from './load-sources.js';
 import { expandMatrix } from './matrix.js';
+import { PublishedPaths } from './published-paths.js';
 import type { StageSpec } from './pipeline-model.js';
 import { IMPLICIT_INPUT, isRecord, type BaseStage, type Instance, type ResolveContext } from './resolve-types.js';
 import { resolveInstance } from './resolve-instance.js';
@@ -14,7 +15,7 @@ export type { ResolveContext } from './resolve-types.js';
 export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext): StageSpec[] {
   const { bag } = ctx;
   const bases = new Map<string, BaseStage>();
-  const publishedBy = new Map<string, string>();
+  const published = new PublishedPaths();
 
   for (const site of sites) {
     const base: BaseStage = { site, instances: [], outputNames: [], matrixKeys: [], resolved: false };
@@ -82,7 +83,7 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
     base.resolved = ioOk;
 
     for (const m of matrix) {
-      const inst = resolveInstance(site, def, m.id, m.values, base.outputNames, ctx, publishedBy);
+      const inst = resolveInstance(site, def, m.id, m.values, base.outputNames, ctx, published);
       base.instances.push(inst);
     }
   }
@@ -95,7 +96,7 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
     else seenIds.set(inst.spec.id, inst);
   }
 
-  for (const inst of all) bindInputs(inst, bases, ctx);
+  for (const inst of all) bindInputs(inst, bases, ctx, published);
   reportCycles(all, bag);
   return all.map((i) => i.spec);
 }

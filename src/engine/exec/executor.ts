@@ -11,6 +11,10 @@ export interface JobSpec {
   resources: ResourceRequest;
   gpus: number[];
   logPath: string;
+  /** Stop the job and fail it after this long (the stage's `timeout:`); absent = no limit. */
+  timeoutMs?: number;
+  /** Cap on the log file; output past it is discarded. */
+  logLimitBytes?: number;
 }
 
 export interface JobHandle {

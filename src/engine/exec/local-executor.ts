@@ -1,10 +1,12 @@
 // Runs jobs as local child processes. `run` stages execute their argv directly (never a shell); `uses`
 // stages run in the stage worker (same node binary and flags). Each child gets its own process group so
-// cancel reaches grandchildren; stdout and stderr go straight to the stage's log file.
-import { closeSync, openSync } from 'node:fs';
+// cancel reaches grandchildren; stdout and stderr go to the stage's log file, up to its size cap. A job with
+// a timeout is stopped like a cancel when it runs out, and fails.
 import { fileURLToPath } from 'node:url';
 import type { Executor, JobHandle, JobSpec, JobStatus } from './executor.js';
 import { jobPaths, readJobResult } from './job-files.js';
+import { CappedLog, DEFAULT_LOG_LIMIT_BYTES } from './capped-log.js';
+import { formatDurationMs } from '../config/duration.js';
 
 export const WORKER_PATH = fileURLToPath(new URL('./stage-worker.js', import.meta.url));
 
@@ -16,6 +18,7 @@ interface LocalJob {
   status: JobStatus;
   done: Promise<JobStatus>;
   cancelled: boolean;
+  timedOut?: string; // the message when the job ran past its timeout
 }
 
 export interface LocalExecutorOptions {
@@ -35,23 +38,22 @@ export class LocalExecutor implements Executor {
   async submit(job: JobSpec): Promise<JobHandle> {
     // imported on first use: loading execa costs ~100 ms, and a fully cached run starts no process
     const { execa } = await import('execa');
-    const logFd = openSync(job.logPath, 'a');
+    const log = new CappedLog(job.logPath, job.logLimitBytes ?? DEFAULT_LOG_LIMIT_BYTES);
     const command: string[] =
       job.kind === 'uses' ? [process.execPath, ...workerExecArgv(), WORKER_PATH, jobPaths(job.stageRunDir).job] : (job.argv ?? []);
     const file = command[0];
     const args = command.slice(1);
     if (file === undefined) {
-      closeSync(logFd);
+      log.close();
       throw new Error(`stage ${job.stageId}: empty command`);
     }
-    // execa's types list only fds 3..9 for stdout/stderr; any open descriptor is passed through at run time.
-    const logStdio = logFd as 3;
     const child = execa(file, args, {
       env: job.env,
       extendEnv: true,
       stdin: 'ignore',
-      stdout: logStdio,
-      stderr: logStdio,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
       detached: true,
       cleanup: false,
       reject: false,
@@ -63,11 +65,23 @@ export class LocalExecutor implements Executor {
       cancelled: false,
       done: undefined as unknown as Promise<JobStatus>,
     };
+    child.stdout?.on('data', (b: Buffer) => log.write(b));
+    child.stderr?.on('data', (b: Buffer) => log.write(b));
+    const timer =
+      job.timeoutMs !== undefined
+        ? setTimeout(() => {
+            entry.timedOut = `timed out after ${formatDurationMs(job.timeoutMs!)} (timeout: ${formatDurationMs(job.timeoutMs!)}); stopped`;
+            void this.stop(entry);
+          }, job.timeoutMs)
+        : undefined;
     entry.done = child.then((result) => {
       const r = result as { exitCode?: number; signal?: string; failed?: boolean; shortMessage?: string; cause?: { code?: string } };
-      closeSync(logFd);
+      if (timer) clearTimeout(timer);
+      log.close();
       let status: JobStatus;
-      if (job.kind === 'uses') {
+      if (entry.timedOut !== undefined) {
+        status = { state: 'timeout', exitCode: r.exitCode ?? null, message: entry.timedOut };
+      } else if (job.kind === 'uses') {
         const result = readJobResult(job.stageRunDir);
         if (entry.cancelled) status = { state: 'interrupted', exitCode: r.exitCode ?? null, message: 'interrupted' };
         else if (result) {
@@ -107,6 +121,12 @@ export class LocalExecutor implements Executor {
     const job = this.jobs.get(handle.jobId);
     if (!job || job.status.state !== 'running' || job.pid <= 0) return;
     job.cancelled = true;
+    await this.stop(job);
+  }
+
+  /** SIGTERM to the job's process group, SIGKILL after the grace period. */
+  private async stop(job: LocalJob): Promise<void> {
+    if (job.pid <= 0) return;
     signalGroup(job.pid, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(job.pid, 'SIGKILL'), this.killGraceMs);
     await job.done;

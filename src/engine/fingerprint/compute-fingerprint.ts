@@ -1,7 +1,7 @@
-// Builds the fingerprint struct of every planned stage, in topological order so upstream fingerprints exist.
+// Builds the fingerprint struct of a stage from the content hashes of what it reads.
 import type { StageSpec } from '../config/pipeline-model.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
-import { fingerprintHash, fingerprintJson, type Fingerprint, type UpstreamEntry } from './fingerprint.js';
+import { FINGERPRINT_VERSION, fingerprintHash, fingerprintJson, type Fingerprint } from './fingerprint.js';
 import type { InputHasher } from './input-hasher.js';
 
 export interface StageFingerprint {
@@ -10,18 +10,21 @@ export interface StageFingerprint {
   hash: string;
 }
 
+/** The content hash of an upstream stage's output (known, or expected while that stage has yet to run). */
+export type UpstreamOutputHash = (stageId: string, output: string) => string | undefined;
+
 export async function computeFingerprint(
   stage: StageSpec,
   catalog: StageCatalog | undefined,
-  upstreamHashes: ReadonlyMap<string, string>,
+  upstreamOutput: UpstreamOutputHash,
   hasher: InputHasher,
 ): Promise<StageFingerprint> {
   const inputs: Record<string, string[]> = {};
-  const upstream: Record<string, UpstreamEntry[]> = {};
+  const upstream: Record<string, string[]> = {};
   const pending: Promise<void>[] = [];
   for (const [name, binding] of Object.entries(stage.inputs)) {
     const files: string[] = [];
-    const outs: UpstreamEntry[] = [];
+    const outs: string[] = [];
     binding.refs.forEach((ref, i) => {
       if (ref.kind === 'file') {
         files.push('');
@@ -32,9 +35,9 @@ export async function computeFingerprint(
           }),
         );
       } else {
-        const fp = upstreamHashes.get(ref.stage);
-        if (fp === undefined) throw new Error(`internal: fingerprint of ${ref.stage} needed by ${stage.id} (input ${name}[${i}]) not computed yet`);
-        outs.push({ stage: ref.stage, output: ref.output, fingerprint: fp });
+        const hash = upstreamOutput(ref.stage, ref.output);
+        if (hash === undefined) throw new Error(`internal: output ${ref.stage}.${ref.output} needed by ${stage.id} (input ${name}[${i}]) has no content hash yet`);
+        outs.push(hash);
       }
     });
     if (files.length > 0) inputs[name] = files;
@@ -43,7 +46,7 @@ export async function computeFingerprint(
   await Promise.all(pending);
 
   const struct: Fingerprint = {
-    v: 1,
+    v: FINGERPRINT_VERSION,
     kind: stage.kind,
     outputs: Object.fromEntries(Object.entries(stage.outputs).map(([k, o]) => [k, o.path])),
     params: stage.with,

@@ -3,21 +3,15 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { Params } from '../config/pipeline-model.js';
 
-export const FINGERPRINT_VERSION = 1;
-
-/** One upstream output a stage consumes, identified by the producing stage's fingerprint. */
-export interface UpstreamEntry {
-  stage: string; // producing stage id (kept so explanations can name it)
-  output: string; // output name declared by that stage
-  fingerprint: string; // the producing stage's fingerprint
-}
+export const FINGERPRINT_VERSION = 2;
 
 /**
- * The fingerprint of a stage (format version 1). A stage is rerun exactly when the sha256 of this
+ * The fingerprint of a stage (format version 2). A stage is rerun exactly when the sha256 of this
  * struct's canonical JSON (keys sorted, no whitespace) differs from that of its last successful run.
  *
  * Included:
- * - `v`: the format version. Bumping it invalidates every cache entry, on purpose.
+ * - `v`: the format version. Bumping it invalidates every cache entry, on purpose (v1 -> v2: upstream
+ *   outputs enter as content hashes instead of the producing stage's id and fingerprint).
  * - `kind`: `uses` (a built-in stage) or `run` (a command).
  * - `uses` and `stageVersion`: the built-in stage name and the version its definition declares in the
  *   catalog. Stage authors bump `version` when behaviour changes; that is the "code version" of a stage.
@@ -27,20 +21,22 @@ export interface UpstreamEntry {
  * - `params`: the resolved `with:` values (after vars, matrix and --set).
  * - `inputs`: for each input name, the content hashes (sha256) of the workspace files and directories it
  *   binds, in declaration order. Paths are not included: moving an unchanged file keeps the cache.
- * - `upstream`: for each input name, the outputs of other stages it binds, as the producing stage's
- *   fingerprint plus output name. Fingerprints chain: a change anywhere upstream changes every stage below
- *   it, and the whole plan is known before anything runs (no need to hash upstream results first).
+ * - `upstream`: for each input name, the content hashes of the other stages' outputs it binds, in binding
+ *   order. Neither the producing stage's id nor its fingerprint is included, so renaming an upstream stage,
+ *   or rerunning it with byte-identical outputs, leaves this stage cached (early cutoff). The price: a stage
+ *   downstream of one that runs gets its final fingerprint only once that stage has finished.
  * - `env`: extra environment variables the pipeline sets for the stage.
  *
- * Not included, on purpose: resources (cpu, memory, GPU count), assigned GPU ids, retries, `publish:`
- * paths, absolute output or run directories, timestamps, and the host.
+ * Not included, on purpose: stage ids (its own and its upstreams'), resources (cpu, memory, GPU count),
+ * assigned GPU ids, retries, timeout, `publish:` paths, absolute output or run directories, timestamps,
+ * and the host.
  *
  * Not tracked: files a command reads without declaring them. A `run` stage's script is only tracked when it
  * is declared as an input (`inputs: {script: train.py}` and `run: [python, "${{ inputs.script }}"]`); paths
  * that merely appear inside argv are not hashed.
  */
 export interface Fingerprint {
-  v: 1;
+  v: typeof FINGERPRINT_VERSION;
   kind: 'uses' | 'run';
   uses?: string;
   stageVersion?: string;
@@ -48,7 +44,7 @@ export interface Fingerprint {
   outputs: Record<string, string>;
   params: Params;
   inputs: Record<string, string[]>;
-  upstream: Record<string, UpstreamEntry[]>;
+  upstream: Record<string, string[]>;
   env: Record<string, string>;
 }
 

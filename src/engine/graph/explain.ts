@@ -1,6 +1,7 @@
 // Why a stage's fingerprint differs from its last successful run, in words a user can act on.
 import { canonicalJson } from '../fingerprint/canonical-json.js';
 import type { Fingerprint } from '../fingerprint/fingerprint.js';
+import type { StageSpec } from '../config/pipeline-model.js';
 
 export type ChangeKind = 'code' | 'params' | 'input' | 'upstream' | 'env' | 'format';
 
@@ -25,8 +26,11 @@ function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, pre
   return out;
 }
 
-/** The differences between the last successful fingerprint `prev` and the current one `cur`. */
-export function explainChange(prev: Fingerprint, cur: Fingerprint): Change[] {
+/**
+ * The differences between the last successful fingerprint `prev` and the current one `cur`. Upstream
+ * changes are named by the producing stages `stage` binds now (the fingerprint holds only content hashes).
+ */
+export function explainChange(prev: Fingerprint, cur: Fingerprint, stage?: Pick<StageSpec, 'inputs'>): Change[] {
   const changes: Change[] = [];
   if (prev.v !== cur.v) return [{ kind: 'format', text: `fingerprint format changed (v${prev.v} -> v${cur.v})` }];
   if (prev.kind !== cur.kind || prev.uses !== cur.uses) {
@@ -43,11 +47,8 @@ export function explainChange(prev: Fingerprint, cur: Fingerprint): Change[] {
   if (inputs.length > 0) changes.push({ kind: 'input', text: `input changed: ${inputs.join(', ')}` });
   const upStages: string[] = [];
   for (const name of changedKeys(prev.upstream, cur.upstream)) {
-    const before = new Set((prev.upstream[name] ?? []).map((e) => `${e.stage}\0${e.output}\0${e.fingerprint}`));
-    for (const e of cur.upstream[name] ?? []) {
-      if (!before.has(`${e.stage}\0${e.output}\0${e.fingerprint}`) && !upStages.includes(e.stage)) upStages.push(e.stage);
-    }
-    if ((cur.upstream[name] ?? []).length < (prev.upstream[name] ?? []).length && !upStages.includes(name)) upStages.push(`${name} (fewer inputs)`);
+    const producers = (stage?.inputs[name]?.refs ?? []).flatMap((r) => (r.kind === 'output' ? [r.stage] : []));
+    for (const id of producers.length > 0 ? producers : [name]) if (!upStages.includes(id)) upStages.push(id);
   }
   if (upStages.length > 0) changes.push({ kind: 'upstream', text: `upstream changed: ${upStages.join(', ')}` });
   const env = changedKeys(prev.env, cur.env);

@@ -1,5 +1,6 @@
 // Planning: for every selected stage, compute its fingerprint and decide whether it runs, and why.
 import { existsSync } from 'node:fs';
+import { displayPath } from '../config/diagnostics.js';
 import type { Pipeline, StageSpec } from '../config/pipeline-model.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, RunStore, StageRunRecord } from '../store/store-api.js';
@@ -20,6 +21,7 @@ export type PlanReasonKind =
 
 export interface PlannedStage {
   stage: StageSpec;
+  /** Final for a stage whose upstreams are all cached; provisional (expected upstream outputs) while `tentativeOn` is set. */
   fingerprint: StageFingerprint;
   decision: 'run' | 'cached';
   reasonKind: PlanReasonKind;
@@ -28,20 +30,14 @@ export interface PlannedStage {
   reusedArtifacts?: ArtifactRecord[];
   deps: string[];
   /**
-   * Run stages that rerun for a reason outside their fingerprint (forced, cache disabled, outputs gone):
-   * the output hashes of the earlier successful run with the same fingerprint, if any. After the rerun the
-   * runner compares against them to tell whether the outputs changed.
-   */
-  priorOutputHashes?: Record<string, string>;
-  /**
-   * Cached stages that read outputs of such a rerunning stage (directly or through another tentative
-   * stage): they stay cached only if those outputs come out unchanged; otherwise they rerun.
+   * Direct upstream stages that run (or may run) first. The stage's fingerprint reads their outputs'
+   * content hashes, so it is decided again once they finish: a stage planned `cached` here "runs if the
+   * outputs of …change" (early cutoff keeps it cached when they come out byte-identical).
    */
   tentativeOn?: string[];
+  /** Published copies of a cached stage's outputs that differ from the recorded output (edited by hand). */
+  publishDrift?: string[];
 }
-
-/** Reasons to run that the fingerprint does not capture: dependents are re-checked on the actual outputs. */
-export const RERUN_OUTSIDE_FINGERPRINT: readonly PlanReasonKind[] = ['forced', 'cache-disabled', 'outputs-missing'];
 
 export interface Plan {
   graph: StageGraph;
@@ -58,50 +54,76 @@ export interface PlanOptions {
   hasher: InputHasher;
 }
 
+const hashesOf = (artifacts: readonly ArtifactRecord[]): Record<string, string> => Object.fromEntries(artifacts.map((a) => [a.name, a.hash]));
+
 export async function planPipeline(pipeline: Pipeline, opts: PlanOptions): Promise<Plan> {
   const graph = buildGraph(pipeline);
   const selected = selectStages(graph, opts.targets);
   const forced = new Set(resolveStageNames(graph, opts.force, '--force stage'));
-  const hashes = new Map<string, string>();
+  const settled = new Map<string, Record<string, string>>(); // cached stages: their outputs' content hashes
+  const expected = new Map<string, Record<string, string>>(); // stages that run first: the outputs they last produced
   const planned: PlannedStage[] = [];
   for (const id of selected) {
     const stage = graph.stages.get(id)!;
-    const fingerprint = await computeFingerprint(stage, opts.catalog, hashes, opts.hasher);
-    hashes.set(id, fingerprint.hash);
-    planned.push({ ...decide(stage, fingerprint, forced.has(id), opts.store), deps: graph.deps.get(id) ?? [] });
+    const deps = graph.deps.get(id) ?? [];
+    const waitsOn = deps.filter((d) => !settled.has(d));
+    const upstream = (s: string, o: string) => settled.get(s)?.[o] ?? expected.get(s)?.[o] ?? `not-yet-produced:${s}.${o}`;
+    const fingerprint = await computeFingerprint(stage, opts.catalog, upstream, opts.hasher);
+    const p: PlannedStage = { ...decideStage(stage, fingerprint, forced.has(id), opts.store, waitsOn), deps };
+    if (p.decision === 'cached') {
+      const drift = await publishDrift(p, opts.hasher);
+      if (drift.length > 0) p.publishDrift = drift;
+    }
+    planned.push(p);
+    if (p.decision === 'cached' && waitsOn.length === 0) settled.set(id, hashesOf(p.reusedArtifacts ?? []));
+    else expected.set(id, expectedOutputs(p, opts.store));
   }
-  markTentative(planned);
   return { graph, stages: planned };
 }
 
-function markTentative(planned: PlannedStage[]): void {
-  const byId = new Map(planned.map((p) => [p.stage.id, p]));
-  for (const p of planned) {
-    if (p.decision !== 'cached') continue;
-    const on = p.deps.filter((d) => {
-      const dep = byId.get(d);
-      if (!dep) return false;
-      return (dep.decision === 'run' && RERUN_OUTSIDE_FINGERPRINT.includes(dep.reasonKind)) || (dep.tentativeOn?.length ?? 0) > 0;
-    });
-    if (on.length > 0) {
-      p.tentativeOn = on;
-      p.reason = `${p.reason}, unless the outputs of ${on.join(', ')} change`;
-    }
+/** Published copies of a cached stage's outputs that are missing or differ from the recorded output. */
+async function publishDrift(p: PlannedStage, hasher: InputHasher): Promise<string[]> {
+  const drift: string[] = [];
+  for (const [name, decl] of Object.entries(p.stage.outputs)) {
+    const recorded = p.reusedArtifacts?.find((a) => a.name === name);
+    if (!decl.publish || !recorded) continue;
+    const now = await hasher.hash(decl.publish).catch(() => undefined);
+    if (now === undefined) drift.push(`${displayPath(decl.publish)} (missing)`);
+    else if (now !== recorded.hash) drift.push(`${displayPath(decl.publish)} (changed since it was published)`);
   }
+  return drift;
 }
 
-function decide(
+/** What a stage that runs first will most likely produce: what it produced last. */
+function expectedOutputs(p: PlannedStage, store: PlanStore): Record<string, string> {
+  if (p.reusedArtifacts) return hashesOf(p.reusedArtifacts);
+  const prior = store.findSucceededByFingerprint(p.fingerprint.hash) ?? store.lastSucceeded(p.stage.id);
+  return prior ? hashesOf(store.artifactsOf(prior.id)) : {};
+}
+
+/**
+ * Whether a stage with this fingerprint runs, and why. `waitsOn`: upstream stages that run first (the
+ * fingerprint is then provisional and the decision is taken again once they finish; see PlannedStage).
+ */
+export function decideStage(
   stage: StageSpec,
   fingerprint: StageFingerprint,
   forced: boolean,
   store: PlanStore,
+  waitsOn: string[] = [],
 ): Omit<PlannedStage, 'deps'> {
+  const d = decide(stage, fingerprint, forced, store);
+  if (waitsOn.length === 0) return d;
+  const reused = d.reusedFrom ? `else cached: stage run ${d.reusedFrom.id} of run ${d.reusedFrom.runId}` : '';
+  const reason = d.decision === 'cached' ? `runs if the outputs of ${waitsOn.join(', ')} change (${reused})` : d.reason;
+  return { ...d, reason, tentativeOn: waitsOn };
+}
+
+function decide(stage: StageSpec, fingerprint: StageFingerprint, forced: boolean, store: PlanStore): Omit<PlannedStage, 'deps'> {
   const base = { stage, fingerprint };
+  if (forced) return { ...base, decision: 'run', reasonKind: 'forced', reason: 'forced (--force)' };
+  if (!stage.cache) return { ...base, decision: 'run', reasonKind: 'cache-disabled', reason: 'cache disabled (cache: false)' };
   const hit = store.findSucceededByFingerprint(fingerprint.hash);
-  const prior = (): { priorOutputHashes?: Record<string, string> } =>
-    hit ? { priorOutputHashes: Object.fromEntries(store.artifactsOf(hit.id).map((a) => [a.name, a.hash])) } : {};
-  if (forced) return { ...base, decision: 'run', reasonKind: 'forced', reason: 'forced (--force)', ...prior() };
-  if (!stage.cache) return { ...base, decision: 'run', reasonKind: 'cache-disabled', reason: 'cache disabled (cache: false)', ...prior() };
   if (hit) {
     const artifacts = store.artifactsOf(hit.id);
     const missing = artifacts.filter((a) => !existsSync(a.objectPath)).map((a) => a.name);
@@ -110,7 +132,7 @@ function decide(
       return { ...base, decision: 'cached', reasonKind: 'cached', reason: `cached (stage run ${hit.id} of run ${hit.runId})`, reusedFrom: hit, reusedArtifacts: artifacts };
     }
     const names = [...missing, ...undeclared].join(', ');
-    return { ...base, decision: 'run', reasonKind: 'outputs-missing', reason: `cached outputs missing from the object store: ${names}`, ...prior() };
+    return { ...base, decision: 'run', reasonKind: 'outputs-missing', reason: `cached outputs missing from the object store: ${names}` };
   }
   const last = store.lastSucceeded(stage.id);
   if (!last) return { ...base, decision: 'run', reasonKind: 'never-ran', reason: 'never ran' };
@@ -120,6 +142,6 @@ function decide(
   } catch {
     return { ...base, decision: 'run', reasonKind: 'changed', reason: 'fingerprint changed (previous record unreadable)' };
   }
-  const changes = explainChange(prev, fingerprint.struct);
+  const changes = explainChange(prev, fingerprint.struct, stage);
   return { ...base, decision: 'run', reasonKind: 'changed', reason: changes.map((c) => c.text).join('; ') || 'fingerprint changed' };
 }

@@ -23,11 +23,14 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Returns true when it copied, false when the destination was already identical. */
-export async function publishOutput(objectPath: string, hash: string, dest: string): Promise<boolean> {
-  if (await exists(dest)) {
+/** What publishing did: nothing (already identical), a new copy, or replaced a copy that had been changed. */
+export type PublishResult = 'unchanged' | 'created' | 'replaced';
+
+export async function publishOutput(objectPath: string, hash: string, dest: string): Promise<PublishResult> {
+  const existed = await exists(dest);
+  if (existed) {
     try {
-      if ((await hashPath(dest)).hash === hash) return false;
+      if ((await hashPath(dest)).hash === hash) return 'unchanged';
     } catch {
       // unreadable destination: replace it
     }
@@ -50,5 +53,5 @@ export async function publishOutput(objectPath: string, hash: string, dest: stri
     }
     await rename(tmp, dest);
   }
-  return true;
+  return existed ? 'replaced' : 'created';
 }

@@ -5,15 +5,17 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import type { Pipeline } from '../config/pipeline-model.js';
+import { displayPath } from '../config/diagnostics.js';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import type { ArtifactRecord, NewArtifact, StageRunRecord } from '../store/store-api.js';
 import { DB_FILE_NAME, openRunStore, type SqliteRunStore } from '../store/run-store.js';
-import { hashPath, type ObjectStore } from '../store/object-store.js';
+import { hashPath, treeSize, type ObjectStore, type StoredObject } from '../store/object-store.js';
 import { openWorkspace } from '../store/workspace.js';
-import { planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
+import { decideStage, planPipeline, type PlannedStage, type PlanStore } from '../graph/plan.js';
+import { computeFingerprint } from '../fingerprint/compute-fingerprint.js';
 import { PipelineGraphError } from '../graph/dag.js';
 import { UnknownTargetError } from '../graph/targets.js';
-import { MissingInputError, statCachedHasher, type StatCache } from '../fingerprint/input-hasher.js';
+import { MissingInputError, statCachedHasher, type InputHasher, type StatCache } from '../fingerprint/input-hasher.js';
 import type { Executor, JobHandle, JobStatus } from '../exec/executor.js';
 import { LocalExecutor } from '../exec/local-executor.js';
 import { ResourcePool } from '../exec/resource-pool.js';
@@ -28,6 +30,10 @@ import { recoverDeadRuns } from './recover.js';
 import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
+import { commitFailureMessage, isDiskFull, PendingObjects, removeOrphanedObjects } from './commit-failure.js';
+
+type StoredOutput = StoredObject & { created: boolean };
+import { inputsChangedDuringRun, inputsChangedMessage } from './input-recheck.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
 
 export interface RunPipelineOptions {
@@ -53,6 +59,7 @@ export interface RunPipelineOptions {
   onEvent?: RunEventListener; // extra event subscriber
   notice?: (message: string) => void; // non-fatal notices (stale lock taken over, recovered runs)
   checkResources?: boolean; // dry run only: false skips the budget check (default true)
+  logLimitBytes?: number; // cap on each stage's log file (default 64 MiB); output past it is discarded
 }
 
 /** A user mistake found before anything ran (unknown target, cycle, missing input, impossible resources). */
@@ -113,7 +120,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
 }
 
 async function makePlan(pipeline: Pipeline, options: RunPipelineOptions, planStore: PlanStore, statCache: StatCache): Promise<PlannedStage[]> {
-  const hasher = statCachedHasher(statCache, hashPath);
+  const hasher = statCachedHasher(statCache, (path) => hashPath(path, { cache: statCache }));
   try {
     const plan = await planPipeline(pipeline, {
       targets: options.targets ?? [],
@@ -212,8 +219,10 @@ class RunExecution {
   private readonly results = new Map<string, StageSummary>();
   private readonly outputs = new Map<string, Record<string, string>>();
   private readonly running = new Map<string, JobHandle>();
-  /** stage id -> whether its outputs differ from its earlier run with the same fingerprint (see plan.ts) */
-  private readonly outputChanged = new Map<string, boolean>();
+  /** stage id -> output name -> content hash, for the stages that finished (ran or cached) */
+  private readonly outputHashes = new Map<string, Record<string, string>>();
+  private readonly hasher: InputHasher;
+  private readonly pending = new PendingObjects();
   private readonly cancel = new AbortController();
   private abortReason: 'interrupted' | 'fail-fast' | undefined;
   private runId = 0;
@@ -231,6 +240,7 @@ class RunExecution {
     private readonly reattach: Map<string, LeftoverJob> = new Map(),
   ) {
     this.objects = openWorkspace(ws).objects;
+    this.hasher = this.freshHasher();
   }
 
   async run(): Promise<RunSummary> {
@@ -270,7 +280,11 @@ class RunExecution {
       await cancelLeftovers(this.store, this.executor, [...this.reattach.values()], 'the run that re-attached to it did not collect it');
       this.reattach.clear();
       this.options.signal?.removeEventListener('abort', onAbort);
-      this.store.finishRun(run.id, status);
+      try {
+        this.store.finishRun(run.id, status);
+      } catch (err) {
+        this.notice(`sonic: could not record the end of run ${run.id} (${err instanceof Error ? err.message : String(err)}); the next run marks it interrupted`);
+      }
       const counts = emptyCounts();
       for (const s of this.results.values()) counts[s.status] += 1;
       this.emit({ type: 'run-finished', t: Date.now(), runId: run.id, status, durationMs: Date.now() - this.started, counts });
@@ -284,6 +298,10 @@ class RunExecution {
     for (const s of stages) counts[s.status] += 1;
     const exitCode = status === 'succeeded' ? 0 : status === 'interrupted' ? 130 : 1;
     return { runId: this.runId, status, exitCode, dryRun: false, durationMs: Date.now() - this.started, plan: this.plan, stages, counts };
+  }
+
+  private notice(message: string): void {
+    (this.options.notice ?? ((m: string) => void process.stderr.write(`${m}\n`)))(message);
   }
 
   private emit(e: RunEvent): void {
@@ -342,7 +360,7 @@ class RunExecution {
       const rec = records[i]!;
       const artifacts = p.reusedArtifacts ?? [];
       this.outputs.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath])));
-      this.outputChanged.set(p.stage.id, false);
+      this.outputHashes.set(p.stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.hash])));
       let error: string | undefined;
       try {
         await this.publish(p, artifacts);
@@ -367,31 +385,36 @@ class RunExecution {
   }
 
   /**
-   * A tentatively cached stage once its upstream reruns are done: still cached when their outputs came
-   * out identical, else run (its fingerprint is unchanged, but the content it would read is not).
+   * A stage planned while upstream stages still had to run: now that they finished, its fingerprint is
+   * computed from the content hashes of the outputs they actually produced, and the decision taken again
+   * (early cutoff: byte-identical upstream outputs keep it cached).
    */
-  private async resolveTentative(p: PlannedStage): Promise<StageSummary> {
-    const changed = (p.tentativeOn ?? []).filter((d) => this.outputChanged.get(d) !== false);
-    if (changed.length === 0) {
-      const settled = { ...p, reason: p.reason.replace(/, unless the outputs of .* change$/, '') };
-      await this.recordCached([settled]);
+  private async decideAfterUpstream(p: PlannedStage): Promise<StageSummary> {
+    const upstream = (s: string, o: string) => this.outputHashes.get(s)?.[o];
+    let decided: PlannedStage;
+    try {
+      const fingerprint = await computeFingerprint(p.stage, this.options.catalog, upstream, this.hasher);
+      decided = { ...decideStage(p.stage, fingerprint, p.reasonKind === 'forced', this.store), deps: p.deps };
+    } catch (err) {
+      const error = err instanceof MissingInputError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      return this.skip(p, `could not be planned: ${error}`);
+    }
+    const at = this.plan.indexOf(p);
+    if (at >= 0) this.plan[at] = decided;
+    if (decided.decision === 'cached') {
+      await this.recordCached([decided]);
       return this.results.get(p.stage.id)!;
     }
-    const rerun: PlannedStage = {
-      ...p,
-      decision: 'run',
-      reasonKind: 'changed',
-      reason: `upstream output changed: ${changed.join(', ')}`,
-      priorOutputHashes: Object.fromEntries((p.reusedArtifacts ?? []).map((a) => [a.name, a.hash])),
-    };
-    return this.execute(rerun);
+    return this.execute(decided);
   }
 
   private async publish(p: PlannedStage, artifacts: (ArtifactRecord | NewArtifact)[]): Promise<void> {
     for (const [name, decl] of Object.entries(p.stage.outputs)) {
       if (!decl.publish) continue;
       const a = artifacts.find((x) => x.name === name);
-      if (a) await publishOutput(a.objectPath, a.hash, decl.publish);
+      if (!a) continue;
+      const done = await publishOutput(a.objectPath, a.hash, decl.publish);
+      if (done === 'replaced' && p.decision === 'cached') this.notice(`sonic: restored ${displayPath(decl.publish)} from the recorded output ${name} of stage ${p.stage.id} (the published copy had been changed)`);
     }
   }
 
@@ -416,7 +439,7 @@ class RunExecution {
           const bad = upstream.filter((u) => u.status !== 'succeeded' && u.status !== 'cached');
           if (bad.length > 0) return this.skip(p, `upstream ${bad[0]!.status}: ${bad.map((b) => b.stageId).join(', ')}`);
           if (this.cancel.signal.aborted) return this.skip(p, this.notStartedReason());
-          if (p.tentativeOn?.length) return queueOf(p).add(() => this.resolveTentative(p));
+          if (p.tentativeOn?.length) return queueOf(p).add(() => this.decideAfterUpstream(p));
           return queueOf(p).add(() => this.execute(p));
         }),
       );
@@ -502,6 +525,7 @@ class RunExecution {
         upstreamOutputs: (id) => this.outputs.get(id) ?? {},
         stageModules: this.options.stageModules ?? [],
         gpus,
+        ...(this.options.logLimitBytes !== undefined ? { logLimitBytes: this.options.logLimitBytes } : {}),
       });
     } catch (err) {
       return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err) });
@@ -576,13 +600,18 @@ class RunExecution {
     const { p, recId, attempt, gpus, logPath } = sub;
     const durationMs = Date.now() - sub.startedAt.getTime();
     if (status !== 'succeeded') {
-      this.store.updateStageRun(recId, {
-        status,
-        error: extra.error ?? null,
-        exitCode: extra.exitCode ?? null,
-        finishedAt: new Date().toISOString(),
-        durationMs,
-      });
+      try {
+        this.store.updateStageRun(recId, {
+          status,
+          error: extra.error ?? null,
+          exitCode: extra.exitCode ?? null,
+          finishedAt: new Date().toISOString(),
+          durationMs,
+        });
+      } catch (err) {
+        // e.g. the disk is still full: the next runner marks the stage run interrupted (recover.ts)
+        extra = { ...extra, error: `${extra.error ?? status}; the failure could not be recorded: ${err instanceof Error ? err.message : String(err)}` };
+      }
     }
     const retrying = status === 'failed' && sub.willRetry && !this.cancel.signal.aborted;
     this.emit({
@@ -643,8 +672,11 @@ class RunExecution {
         exitCode: status.exitCode ?? null,
       });
     }
+    const ingested: StoredOutput[] = [];
     try {
-      const artifacts = await this.ingestOutputs(stage.id, sub.outputs);
+      const changed = await inputsChangedDuringRun(stage, p.fingerprint.struct, this.freshHasher());
+      if (changed.length > 0) return this.finish(sub, 'failed', { error: inputsChangedMessage(changed), exitCode: status.exitCode ?? 0 });
+      const artifacts = await this.ingestOutputs(stage.id, sub.outputs, ingested);
       const metrics = readStageEvents(sub.eventsPath)
         .filter((e) => e.type === 'metric')
         .map((e) => ({ name: e.name, value: e.value, step: e.step ?? null, tags: { ...stage.tags, ...(e.tags ?? {}) } }));
@@ -656,10 +688,11 @@ class RunExecution {
         durationMs: Date.now() - sub.startedAt.getTime(),
         exitCode: status.exitCode ?? 0,
       });
+      this.pending.release(ingested.map((o) => o.hash));
+      ingested.length = 0;
       const outputs = Object.fromEntries(artifacts.map((a) => [a.name, a.objectPath]));
       this.outputs.set(stage.id, outputs);
-      const prior = p.priorOutputHashes;
-      this.outputChanged.set(stage.id, !prior || artifacts.length !== Object.keys(prior).length || artifacts.some((a) => prior[a.name] !== a.hash));
+      this.outputHashes.set(stage.id, Object.fromEntries(artifacts.map((a) => [a.name, a.hash])));
       try {
         await this.publish(p, artifacts);
       } catch (err) {
@@ -670,12 +703,23 @@ class RunExecution {
       await rm(jobPaths(sub.stageRunDir).work, { recursive: true, force: true }).catch(() => {});
       return this.finish(sub, 'succeeded', { exitCode: status.exitCode ?? 0, outputs });
     } catch (err) {
-      return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err), exitCode: status.exitCode ?? 0 });
+      // nothing of this attempt is recorded: the objects it moved into the store go again, first
+      this.pending.release(ingested.map((o) => o.hash));
+      const created = ingested.filter((o) => o.created);
+      await removeOrphanedObjects(this.objects, created, (h) => this.pending.isHeld(h) || this.store.hashReferenced(h)).catch(() => 0);
+      const bytes = ingested.reduce((n, o) => n + o.size, 0) || (await treeSize(jobPaths(sub.stageRunDir).out).catch(() => 0));
+      const error = ingested.length > 0 || isDiskFull(err) ? commitFailureMessage(err, this.ws, bytes) : err instanceof Error ? err.message : String(err);
+      return this.finish(sub, 'failed', { error, exitCode: status.exitCode ?? 0 });
     }
   }
 
+  /** A hasher without memory of earlier answers (the stat cache still spares unchanged files a read). */
+  private freshHasher(): InputHasher {
+    return statCachedHasher(this.store, (path) => hashPath(path, { cache: this.store }));
+  }
+
   /** Every declared output must exist; only then are they moved into the object store. */
-  private async ingestOutputs(stageId: string, outputPaths: Record<string, string>): Promise<NewArtifact[]> {
+  private async ingestOutputs(stageId: string, outputPaths: Record<string, string>, ingested: StoredOutput[]): Promise<NewArtifact[]> {
     const missing = Object.entries(outputPaths).filter(([, path]) => !existsSync(path));
     if (missing.length > 0) {
       throw new Error(`declared output${missing.length > 1 ? 's' : ''} not written by ${stageId}: ${missing.map(([n, path]) => `${n} (${path})`).join(', ')}`);
@@ -683,6 +727,8 @@ class RunExecution {
     const artifacts: NewArtifact[] = [];
     for (const [name, path] of Object.entries(outputPaths)) {
       const o = await this.objects.ingest(path);
+      this.pending.hold(o.hash);
+      ingested.push(o);
       artifacts.push({ name, hash: o.hash, size: o.size, type: o.type, objectPath: o.objectPath });
     }
     return artifacts;

@@ -32,11 +32,18 @@ export function emptyCounts(): Record<StageOutcome, number> {
   return { succeeded: 0, failed: 0, cached: 0, skipped: 0, interrupted: 0 };
 }
 
+/** Dry-run column: `run`, `cached`, or `maybe` (cached unless an upstream stage that runs first changes its outputs). */
+export function planLabel(p: PlannedStage): 'run' | 'cached' | 'maybe' {
+  if (p.decision === 'run') return 'run';
+  return p.tentativeOn?.length ? 'maybe' : 'cached';
+}
+
 export function formatPlan(plan: PlannedStage[]): string {
   const width = Math.min(48, Math.max(8, ...plan.map((p) => p.stage.id.length)));
-  const lines = plan.map((p) => `${p.decision === 'run' ? 'run   ' : 'cached'}  ${p.stage.id.padEnd(width)}  ${p.reason}`);
+  const lines = plan.map((p) => `${planLabel(p).padEnd(6)}  ${p.stage.id.padEnd(width)}  ${p.reason}${p.publishDrift ? `; restores published ${p.publishDrift.join(', ')}` : ''}`);
   const n = plan.filter((p) => p.decision === 'run').length;
-  lines.push(`${n} of ${plan.length} stage${plan.length === 1 ? '' : 's'} would run`);
+  const maybe = plan.filter((p) => planLabel(p) === 'maybe').length;
+  lines.push(`${n} of ${plan.length} stage${plan.length === 1 ? '' : 's'} would run${maybe ? `; ${maybe} more if upstream outputs change` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 

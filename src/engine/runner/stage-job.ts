@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StageSpec } from '../config/pipeline-model.js';
+import { expandRunArgs } from '../config/run-args.js';
 import type { JobSpec } from '../exec/executor.js';
 import { jobPaths, writeJobFile } from '../exec/job-files.js';
 import type { JobFile } from '../exec/job-protocol.js';
@@ -26,26 +27,13 @@ export interface PreparedJob {
   spec: JobSpec;
 }
 
-const PLACEHOLDER = /\$\{\{\s*(inputs|outputs)\.([A-Za-z0-9_.-]+)\s*\}\}/g;
-
-/** Replaces `${{ inputs.X }}` / `${{ outputs.Y }}`; an element that is exactly a list input expands to several. */
-export function resolveArgv(stageId: string, argv: string[], inputs: Record<string, string | string[]>, outputs: Record<string, string>): string[] {
-  const out: string[] = [];
-  for (const arg of argv) {
-    const whole = /^\$\{\{\s*inputs\.([A-Za-z0-9_.-]+)\s*\}\}$/.exec(arg);
-    if (whole && Array.isArray(inputs[whole[1]!])) {
-      out.push(...(inputs[whole[1]!] as string[]));
-      continue;
-    }
-    out.push(
-      arg.replace(PLACEHOLDER, (_m, kind: string, name: string) => {
-        const value = kind === 'inputs' ? inputs[name] : outputs[name];
-        if (value === undefined) throw new StagePreparationError(`stage ${stageId}: run refers to ${kind}.${name}, which the stage does not declare`);
-        return Array.isArray(value) ? value.join(' ') : value;
-      }),
-    );
+/** The stage's argv with run-time placeholders expanded (the loader's one expander, `$${{` escape included). */
+function expandArgv(stage: StageSpec, inputs: Record<string, string | string[]>, outputs: Record<string, string>): string[] {
+  try {
+    return expandRunArgs(stage.run ?? [], inputs, outputs);
+  } catch (err) {
+    throw new StagePreparationError(`stage ${stage.id}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return out;
 }
 
 export function prepareJob(args: {
@@ -54,6 +42,7 @@ export function prepareJob(args: {
   upstreamOutputs: (stageId: string) => Record<string, string>;
   stageModules: string[];
   gpus: number[];
+  logLimitBytes?: number;
 }): PreparedJob {
   const { stage, stageRunDir, gpus } = args;
   const paths = jobPaths(stageRunDir);
@@ -85,7 +74,7 @@ export function prepareJob(args: {
     SONIC_STAGE_RUN_DIR: stageRunDir,
     CUDA_VISIBLE_DEVICES: gpus.join(','),
   };
-  const argv = stage.kind === 'run' ? resolveArgv(stage.id, stage.run ?? [], inputs, outputs) : undefined;
+  const argv = stage.kind === 'run' ? expandArgv(stage, inputs, outputs) : undefined;
   if (argv !== undefined && argv.length === 0) throw new StagePreparationError(`stage ${stage.id}: run: is empty`);
   const job: JobFile = {
     protocol: 1,
@@ -118,6 +107,8 @@ export function prepareJob(args: {
       resources: stage.resources,
       gpus,
       logPath: paths.log,
+      ...(stage.timeoutMs !== undefined ? { timeoutMs: stage.timeoutMs } : {}),
+      ...(args.logLimitBytes !== undefined ? { logLimitBytes: args.logLimitBytes } : {}),
     },
   };
 }

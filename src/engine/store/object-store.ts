@@ -169,13 +169,13 @@ export class ObjectStore {
    * Hashes `path` and moves it into the store. When the object already exists the source is deleted
    * instead. Symbolic links inside are refused.
    */
-  async ingest(path: string): Promise<StoredObject> {
+  async ingest(path: string): Promise<StoredObject & { created: boolean }> {
     const source = resolve(path);
     const hashed = await hashPath(source, { followLinks: false });
     const objectPath = this.pathOf(hashed.hash);
     if (await exists(objectPath)) {
       await removeTree(source);
-      return { ...hashed, objectPath };
+      return { ...hashed, objectPath, created: false };
     }
     await mkdir(join(this.root, hashed.hash.slice(0, 2)), { recursive: true });
     try {
@@ -187,13 +187,13 @@ export class ObjectStore {
       } else if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await exists(objectPath))) {
         // another process stored the same object meanwhile
         await removeTree(source);
-        return { ...hashed, objectPath };
+        return { ...hashed, objectPath, created: false };
       } else {
         throw e;
       }
     }
     await setWritable(objectPath, false);
-    return { ...hashed, objectPath };
+    return { ...hashed, objectPath, created: true };
   }
 
   /** Cross-filesystem ingest: copy next to the destination, then rename into place atomically. */

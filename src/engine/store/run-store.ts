@@ -52,6 +52,8 @@ export interface SqliteRunStore extends RunStore {
   events(runId: number): { id: number; stageRunId: number | null; type: string; payload: unknown; at: string }[];
   /** Every artifact hash recorded (what gc must keep). */
   referencedHashes(): Set<string>;
+  /** Whether any artifact row refers to this object hash. */
+  hashReferenced(hash: string): boolean;
   /** Runs marked running (possibly by a runner that died). */
   runningRuns(): RunRecord[];
   /**
@@ -525,6 +527,10 @@ class SqliteStore implements SqliteRunStore {
       .prepare('SELECT key, value_json FROM params WHERE stage_run_id = ? ORDER BY key')
       .all(this.resolveSource(stageRunId)) as { key: string; value_json: string }[];
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)])) as Params;
+  }
+
+  hashReferenced(hash: string): boolean {
+    return this.prepare('SELECT 1 FROM artifacts WHERE hash = ? LIMIT 1').get(hash) !== undefined;
   }
 
   referencedHashes(): Set<string> {

@@ -27,7 +27,7 @@ function memoryCache(): StatCache & { hits: number } {
   return c;
 }
 
-test('fingerprint: content hashes of files, upstream fingerprints, no resources or paths', async () => {
+test('fingerprint: content hashes of files and upstream outputs, no stage ids, resources or paths', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sonic-fp-'));
   try {
     const a = join(dir, 'a.txt');
@@ -40,26 +40,28 @@ test('fingerprint: content hashes of files, upstream fingerprints, no resources 
       hashed++;
       return `h:${(await import('node:fs')).readFileSync(p, 'utf8')}`;
     });
-    const up = new Map([['train', 'f-train']]);
+    const up = (s: string, o: string) => (s === 'train' && o === 'm' ? 'h-model' : undefined);
     const mk = (path: string, extra = {}) =>
       stage({ id: 's', uses: 'test/sum-numbers', with: { scale: 2 }, inputs: { numbers: file(path, true), model: out('train', 'm') }, outputs: { sum: 'x' }, ...extra });
     const fa = await computeFingerprint(mk(a), catalogOf(), up, hasher);
     assert.deepEqual(fa.struct, {
-      v: 1,
+      v: 2,
       kind: 'uses',
       uses: 'test/sum-numbers',
       stageVersion: '1',
       outputs: { sum: 'x' },
       params: { scale: 2 },
       inputs: { numbers: ['h:same'] },
-      upstream: { model: [{ stage: 'train', output: 'm', fingerprint: 'f-train' }] },
+      upstream: { model: ['h-model'] },
       env: {},
     });
     assert.match(fa.hash, /^[0-9a-f]{64}$/);
     const fb = await computeFingerprint(mk(b, { resources: { cpu: 8, gpu: 2 }, retries: 3 }), catalogOf(), up, hasher);
     assert.equal(fb.hash, fa.hash, 'same content elsewhere, other resources and retries: same fingerprint');
-    const fc = await computeFingerprint(mk(a), catalogOf(), new Map([['train', 'f-other']]), hasher);
-    assert.notEqual(fc.hash, fa.hash);
+    const fc = await computeFingerprint(mk(a), catalogOf(), () => 'h-other-model', hasher);
+    assert.notEqual(fc.hash, fa.hash, 'other upstream content: other fingerprint');
+    const renamed = await computeFingerprint(mk(a, { inputs: { numbers: file(a, true), model: out('train_renamed', 'm') } }), catalogOf(), () => 'h-model', hasher);
+    assert.equal(renamed.hash, fa.hash, 'a renamed upstream stage with the same output content: same fingerprint');
 
     const again = statCachedHasher(cache, async () => {
       hashed++;

@@ -47,14 +47,14 @@ test('cycles, unknown stages and undeclared outputs are reported', () => {
 
 test('explainChange names params keys, inputs, upstream stages, code and env', () => {
   const base: Fingerprint = {
-    v: 1,
+    v: 2,
     kind: 'uses',
     uses: 's',
     stageVersion: '1',
     outputs: { o: 'o' },
     params: { lr: 0.1, opt: { beta: 0.9, eps: 1 }, steps: 10 },
     inputs: { data: ['h1'] },
-    upstream: { model: [{ stage: 'train', output: 'm', fingerprint: 'f1' }] },
+    upstream: { model: ['h-model-1'] },
     env: { A: '1' },
   };
   assert.deepEqual(explainChange(base, base), []);
@@ -63,13 +63,15 @@ test('explainChange names params keys, inputs, upstream stages, code and env', (
     stageVersion: '2',
     params: { lr: 0.2, opt: { beta: 0.9, eps: 2 }, steps: 10, extra: true },
     inputs: { data: ['h2'] },
-    upstream: { model: [{ stage: 'train', output: 'm', fingerprint: 'f2' }] },
+    upstream: { model: ['h-model-2'] },
     env: { A: '2' },
   };
   assert.deepEqual(
-    explainChange(base, cur).map((c) => c.text),
+    explainChange(base, cur, { inputs: { model: out('train', 'm') } }).map((c) => c.text),
     ['code version changed (s 1 -> 2)', 'params changed: extra, lr, opt.eps', 'input changed: data', 'upstream changed: train', 'env changed: A'],
   );
+  assert.deepEqual(explainChange(base, { ...base, upstream: { model: ['h-model-2'] } }).map((c) => c.text), ['upstream changed: model'], 'without the stage: the input name');
+  assert.deepEqual(explainChange({ ...base, v: 1 } as unknown as Fingerprint, base).map((c) => c.text), ['fingerprint format changed (v1 -> v2)']);
   const run: Fingerprint = { ...base, kind: 'run', uses: undefined, stageVersion: undefined, argv: ['a'] };
   assert.deepEqual(explainChange(run, { ...run, argv: ['b'] }).map((c) => c.text), ['code version changed (command line)']);
 });
