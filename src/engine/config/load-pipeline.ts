@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import { DiagnosticBag, PipelineConfigError } from './diagnostics.js';
+import { RecordOrigins } from './file-records.js';
 import { loadSources } from './load-sources.js';
 import type { Pipeline } from './pipeline-model.js';
 import { resolveStages } from './resolve-stages.js';
@@ -46,9 +47,14 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
   const sources = loadSources(top, bag, options.parseCacheDir !== undefined ? { cacheDir: options.parseCacheDir } : {});
   if (sources.incomplete) throw new PipelineConfigError(bag.sorted());
 
-  const vars = resolveVars(sources, options.set ?? {}, bag, top);
+  const origins = new RecordOrigins();
+  const readOptions = options.parseCacheDir !== undefined ? { cacheDir: options.parseCacheDir } : {};
+  const fileVars = { ...readOptions, origins, failed: false };
+  const vars = resolveVars(sources, options.set ?? {}, bag, top, fileVars);
+  if (fileVars.failed) throw new PipelineConfigError(bag.sorted());
   const stages = resolveStages(sources.stages, {
     vars,
+    origins,
     rootDir,
     workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(rootDir)),
     catalog: options.catalog,

@@ -59,11 +59,15 @@ const matrixValues = interpolable(
 const matrixSchema = z
   .object({
     exclude: z
-      .array(z.record(z.string(), scalar, { error: 'expected a mapping of matrix key -> value' }), {
+      .array(
+        z.record(z.string(), z.union([scalar, z.record(z.string(), json)], { error: 'expected a string, number, boolean or a mapping of record fields' }), {
+          error: 'expected a mapping of matrix key -> value',
+        }),
+        {
         error: 'expected a list of {key: value} combinations',
       })
       .optional()
-      .meta({ description: 'Combinations to leave out; an entry matches every combination that has all its key/value pairs.' }),
+      .meta({ description: 'Combinations to leave out; an entry matches every combination that has all its key/value pairs (a mapping value matches a record value that has all its fields).' }),
   })
   .catchall(matrixValues)
   .meta({ description: 'One stage instance per combination of the listed values (first key varies slowest).' });

@@ -82,7 +82,7 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
     base.resolved = ioOk;
 
     for (const m of matrix) {
-      const inst = resolveInstance(site, def, m.id, m.values, base.outputNames, ctx, publishedBy);
+      const inst = resolveInstance(site, def, m.id, m.values, m.records, base.outputNames, ctx, publishedBy);
       base.instances.push(inst);
     }
   }

@@ -1,9 +1,10 @@
 // Final vars: the merged vars of all files, then the selected profile's overlay, then --set overrides.
 import type { DiagnosticBag } from './diagnostics.js';
-import type { LoadedSources } from './load-sources.js';
+import { FILES_KEY, isFileRecordsSpec, loadFileRecords, type RecordOrigins } from './file-records.js';
+import type { LoadedSources, Located } from './load-sources.js';
 import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
 import { suggestion } from './suggest.js';
-import { yaml } from './yaml-source.js';
+import { yaml, type YamlReadOptions } from './yaml-source.js';
 
 /** A --set value: YAML scalar syntax (numbers and booleans typed), anything unparsable stays a string. */
 export function parseSetValue(text: string): ParamValue {
@@ -16,9 +17,20 @@ export function parseSetValue(text: string): ParamValue {
   }
 }
 
-export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string): Params {
+export interface FileVarOptions extends YamlReadOptions {
+  origins: RecordOrigins;
+  /** Set when a `$files` var could not be loaded (stages using it would only report follow-on errors). */
+  failed?: boolean;
+}
+
+export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string, files?: FileVarOptions): Params {
   const vars: Params = {};
-  for (const [k, v] of sources.vars) vars[k] = structuredClone(v.value);
+  /** Where each var's final value was written (null: --set). */
+  const writtenAt = new Map<string, Located<ParamValue> | null>();
+  for (const [k, v] of sources.vars) {
+    vars[k] = structuredClone(v.value);
+    writtenAt.set(k, v);
+  }
   const noPos: SourcePos = { file: topFile, line: 0, col: 0 };
 
   for (const [profile, overlay] of sources.profiles) {
@@ -37,7 +49,11 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
     const name = String(selected);
     const overlay = sources.profiles.get(name);
     if (overlay) {
-      for (const [k, v] of overlay) if (Object.hasOwn(vars, k)) vars[k] = structuredClone(v.value);
+      for (const [k, v] of overlay) {
+        if (!Object.hasOwn(vars, k)) continue;
+        vars[k] = structuredClone(v.value);
+        writtenAt.set(k, v);
+      }
     } else if (!known.includes(name)) {
       const where = set.profile !== undefined ? noPos : declaredProfile!.src.pos(declaredProfile!.path);
       const prefix = set.profile !== undefined ? `--set profile=${set.profile}: ` : '';
@@ -53,6 +69,21 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
       continue;
     }
     vars[k] = parseSetValue(text);
+    writtenAt.set(k, null);
+  }
+  if (files) {
+    for (const [k, value] of Object.entries(vars)) {
+      // A profile or --set that gives a `$files` var a path or a list of paths selects other files; the
+      // declaration's other keys (`$defaults`) stay.
+      const declared = sources.vars.get(k)?.value;
+      const selects = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === 'string'));
+      const v = isFileRecordsSpec(declared) && selects && !isFileRecordsSpec(value) ? { ...declared, [FILES_KEY]: value } : value;
+      if (!isFileRecordsSpec(v)) continue;
+      const from = writtenAt.get(k) ?? null;
+      const records = loadFileRecords(k, v, from ? { src: from.src, path: from.path } : null, bag, files.origins, { ...files, topFile });
+      if (records) vars[k] = records;
+      else files.failed = true;
+    }
   }
   return vars;
 }
