@@ -119,7 +119,7 @@ export function expandMatrix(site: StageDefinitionSite, vars: Params, bag: Diagn
     // A value missing from a literal list is a typo; with a list from a var (profiles) it may be absent.
     for (const [k, v] of Object.entries(entry)) {
       if (valid && typeof matrix[k] !== 'string' && !(axes.find(([a]) => a === k)![1]).some((x) => excludeMatches(x, v))) {
-        bag.error(pos(['exclude', i, k]), `exclude: ${k}=${describeValue(v)} is not one of the matrix values${suggestion(String(v), axes.find(([a]) => a === k)![1].map(matrixValueName))}`);
+        bag.error(pos(['exclude', i, k]), `exclude: ${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)} is not one of the matrix values${suggestion(String(v), axes.find(([a]) => a === k)![1].map(matrixValueName))}`);
         valid = false;
       }
     }
