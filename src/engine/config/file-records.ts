@@ -37,6 +37,15 @@ export function isFileRecordsSpec(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, FILES_KEY);
 }
 
+/**
+ * A var declared as a `$files` spec and given a path or a list of paths later (by an including file, a
+ * profile or --set) selects those files and keeps the declaration's other keys (`$defaults`).
+ */
+export function withSelectedFiles(declared: unknown, value: unknown): unknown {
+  const selects = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === 'string'));
+  return isFileRecordsSpec(declared) && selects ? { ...declared, [FILES_KEY]: value } : value;
+}
+
 function isMapping(v: unknown): v is Params {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

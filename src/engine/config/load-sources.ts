@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DiagnosticBag } from './diagnostics.js';
 import { displayPath, formatPosition } from './diagnostics.js';
+import { withSelectedFiles } from './file-records.js';
 import { findInterpolations } from './interpolation.js';
 import type { ParamValue, SourcePos } from './pipeline-model.js';
 import { pipelineFileSchema } from './pipeline-schema.js';
@@ -124,7 +125,8 @@ export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlRe
     const vars = field('vars');
     if (isRecord(vars)) {
       for (const [k, v] of Object.entries(vars)) {
-        if (literalOnly(v, ['vars', k], 'vars')) out.vars.set(k, { value: v as ParamValue, src, path: ['vars', k] });
+        if (!literalOnly(v, ['vars', k], 'vars')) continue;
+        out.vars.set(k, { value: withSelectedFiles(out.vars.get(k)?.value, v) as ParamValue, src, path: ['vars', k] });
       }
     }
     const profiles = field('profiles');

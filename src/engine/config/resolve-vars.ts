@@ -1,6 +1,6 @@
 // Final vars: the merged vars of all files, then the selected profile's overlay, then --set overrides.
 import type { DiagnosticBag } from './diagnostics.js';
-import { FILES_KEY, isFileRecordsSpec, loadFileRecords, type RecordOrigins } from './file-records.js';
+import { isFileRecordsSpec, loadFileRecords, withSelectedFiles, type RecordOrigins } from './file-records.js';
 import type { LoadedSources, Located } from './load-sources.js';
 import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
 import { suggestion } from './suggest.js';
@@ -75,9 +75,7 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
     for (const [k, value] of Object.entries(vars)) {
       // A profile or --set that gives a `$files` var a path or a list of paths selects other files; the
       // declaration's other keys (`$defaults`) stay.
-      const declared = sources.vars.get(k)?.value;
-      const selects = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((x) => typeof x === 'string'));
-      const v = isFileRecordsSpec(declared) && selects && !isFileRecordsSpec(value) ? { ...declared, [FILES_KEY]: value } : value;
+      const v = withSelectedFiles(sources.vars.get(k)?.value, value);
       if (!isFileRecordsSpec(v)) continue;
       const from = writtenAt.get(k) ?? null;
       const records = loadFileRecords(k, v, from ? { src: from.src, path: from.path } : null, bag, files.origins, { ...files, topFile });
