@@ -28,6 +28,8 @@ export interface Located<T> {
 export interface LoadedSources {
   top: YamlSource | null;
   name: string | null;
+  /** The pipeline's `notice` as written (the last file read that sets it). */
+  notice: Located<string> | null;
   stages: StageDefinitionSite[];
   vars: Map<string, Located<ParamValue>>;
   profiles: Map<string, Map<string, Located<ParamValue>>>;
@@ -48,7 +50,7 @@ function withoutExtensionKeys(data: Record<string, unknown>): Record<string, unk
 }
 
 export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlReadOptions = {}): LoadedSources {
-  const out: LoadedSources = { top: null, name: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
+  const out: LoadedSources = { top: null, name: null, notice: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
   const done = new Set<string>();
   const stageSites = new Map<string, StageDefinitionSite>();
 
@@ -115,6 +117,7 @@ export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlRe
     }
 
     if (chain.length === 0 && typeof field('name') === 'string') out.name = field('name') as string;
+    if (typeof field('notice') === 'string') out.notice = { value: field('notice') as string, src, path: ['notice'] };
 
     const literalOnly = (value: unknown, path: DataPath, what: string): boolean => {
       const found = findInterpolations(value, [...path]);

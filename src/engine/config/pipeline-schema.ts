@@ -117,6 +117,10 @@ export const pipelineFileSchema = z
   .strictObject({
     version: z.literal(1, { error: 'expected 1' }).meta({ description: 'File format version; must be 1.' }),
     name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }).optional(),
+    notice: z
+      .string({ error: 'expected a text' })
+      .optional()
+      .meta({ description: 'Text `sonic run` prints before and after running (may use ${{ vars.… }}; empty: nothing). The last file that sets it wins.' }),
     include: z
       .array(z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }), {
         error: 'expected a list of file paths',
