@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readDataset, writeDataset, classesOf } from '../../src/stages/common/dataset.js';
 import { tablesFor } from '../../src/stages/method/evaluate.js';
 import { pairSources } from '../../src/stages/method/edit-impl.js';
-import { buildTable, tableCsv, tableMarkdown } from '../../src/stages/method/paper-tables-impl.js';
+import { buildTable, formatCell, tableCsv, tableMarkdown } from '../../src/stages/method/paper-tables-impl.js';
 import type { EvaluationRecord } from '../../src/stages/method/metric-names.js';
 import { metricName } from '../../src/stages/method/metric-names.js';
 import { TEXT_BASELINES } from '../../src/stages/method/ablation.js';
@@ -115,4 +115,23 @@ test('paper tables: an ablation row carries the paired bootstrap interval of its
   assert.deepEqual(t.rows[2]!.differences!['hits AIC'], { estimate: 0, low: 0, high: 0 });
   assert.deepEqual(t.rows[2]!.differences!['hits AIS'], { estimate: 0, low: 0, high: 0 });
   assert.ok(Number.isFinite(t.rows[1]!.differences!['hits FID (toy-features)']!.estimate));
+});
+
+test('paper tables: a model trained with several seeds shows the seed mean ± standard deviation and one interval', () => {
+  const full = [record('SonicDiffusion', 'hits', 0.75, ['table3'], 'full', [1, 1, 0, 1]), record('SonicDiffusion', 'hits', 0.25, ['table3'], 'full', [0, 1, 0, 0])];
+  const ablation = [record('w/o MSE loss', 'hits', 0, ['table3'], 'no_mse', [0, 0, 0, 0]), record('w/o MSE loss', 'hits', 0, ['table3'], 'no_mse', [0, 0, 0, 0])];
+  const settings = { resamples: 300, fidResamples: 10, level: 0.95, seed: 1 };
+  const t = buildTable('table3', [...full, ...ablation], null, 'Toy', settings);
+  const base = t.rows[0]!;
+  assert.equal(base.seeds, 2);
+  assert.equal(base.cells['hits AIC'], 0.5);
+  assert.ok(Math.abs(base.spreads!['hits AIC']! - Math.SQRT1_2 * 0.5) < 1e-12); // sd of (0.75, 0.25)
+  const ci = base.intervals!['hits AIC']!;
+  assert.ok(ci.low >= 0 && ci.low < 0.5 && ci.high > 0.5 && ci.high <= 1, `[${ci.low}, ${ci.high}]`);
+  assert.match(tableMarkdown(t), /\| SonicDiffusion \| ours \| 0\.600 ± 0\.000 \[0\.60, 0\.60\] \| 0\.500 ± 0\.354 \[/);
+  assert.match(tableMarkdown(t), /mean ± standard deviation across seeds/);
+  // The paired difference compares the seed means on the same resamples: 0 − 0.5.
+  assert.ok(Math.abs(t.rows[1]!.differences!['hits AIC']!.estimate + 0.5) < 1e-12);
+  assert.equal(formatCell('hits FID (x)', 12.345, { low: 10, high: 15 }, 0.44), '12.3 ± 0.4 [10.0, 15.0]');
+  assert.equal(formatCell('hits AIC', null), '');
 });

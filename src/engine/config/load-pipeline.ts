@@ -86,7 +86,7 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
     file: top,
     rootDir,
     vars,
-    notice,
+    ...(notice !== '' ? { notice } : {}),
     stages,
   };
 }

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { readJson, writeJson } from '../common/json-file.js';
 import { isTextBaseline } from './ablation.js';
-import { pairedDifference } from './evaluation-intervals.js';
+import { combineSeeds, pairedDifference } from './evaluation-intervals.js';
 import { METRIC_KEYS, type BootstrapSettings, type EvaluationRecord, type MetricKey } from './metric-names.js';
 import type { PaperTablesParams } from './paper-tables.js';
 
@@ -36,6 +36,10 @@ export interface TableRow {
   intervals?: Record<string, CellInterval | null>;
   /** Ours, ablation rows: the paired bootstrap interval of (this row − the base row) per cell. */
   differences?: Record<string, (CellInterval & { estimate: number }) | null>;
+  /** Ours, trained with several seeds: each cell's standard deviation across seeds (cells are seed means). */
+  spreads?: Record<string, number | null>;
+  /** Ours: the number of training seeds behind each cell (1 unless the profile sets `seeds`). */
+  seeds?: number;
 }
 export interface BuiltTable {
   name: string;
@@ -51,11 +55,24 @@ function formatNumber(column: string, v: number, digits: number): string {
   return column.includes('FID') ? v.toFixed(1) : v.toFixed(digits);
 }
 
-/** A cell as shown in markdown and CSV: `0.528 [0.41, 0.64]` (the interval when there is one). */
-export function formatCell(column: string, v: number | null | undefined, interval?: CellInterval | null): string {
+/**
+ * A cell as shown in markdown and CSV: `0.528 [0.41, 0.64]` (the interval when there is one), with several
+ * training seeds `0.528 ± 0.031 [0.41, 0.64]` (mean ± standard deviation across seeds).
+ */
+export function formatCell(column: string, v: number | null | undefined, interval?: CellInterval | null, spread?: number | null): string {
   if (v === null || v === undefined) return '';
-  const value = formatNumber(column, v, 3);
+  const value = formatNumber(column, v, 3) + (spread !== null && spread !== undefined ? ` ± ${formatNumber(column, spread, 3)}` : '');
   return interval ? `${value} [${formatNumber(column, interval.low, 2)}, ${formatNumber(column, interval.high, 2)}]` : value;
+}
+
+/** Records of the same domain and task (one per training seed), in first-seen order. */
+function bySeedGroup(records: readonly EvaluationRecord[]): EvaluationRecord[][] {
+  const groups = new Map<string, EvaluationRecord[]>();
+  for (const r of records) {
+    const key = `${r.task}\n${r.domain}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()];
 }
 
 export function buildTable(name: string, records: readonly EvaluationRecord[], reported: Reported | null, world: string, bootstrap?: BootstrapSettings): BuiltTable {
@@ -76,16 +93,24 @@ export function buildTable(name: string, records: readonly EvaluationRecord[], r
       const cells: Record<string, number | null> = Object.fromEntries(columns.map((c) => [c, null]));
       const intervals: Record<string, CellInterval | null> = Object.fromEntries(columns.map((c) => [c, null]));
       const differences: NonNullable<TableRow['differences']> = Object.fromEntries(columns.map((c) => [c, null]));
+      const spreads: Record<string, number | null> = Object.fromEntries(columns.map((c) => [c, null]));
       const kind = ours.some((r) => r.base) ? 'base' : ours.some((r) => isTextBaseline(r.ablation)) ? 'baseline' : 'ablation';
-      for (const r of ours) {
+      let seeds = 1;
+      for (const group of bySeedGroup(ours)) {
+        const r = group[0]!;
+        const settings = bootstrap ?? r.bootstrap;
+        const combined = combineSeeds(group, settings);
+        if (!combined) throw new Error(`paper-tables: ${group.length} evaluations of ${method} on ${r.domain} ${r.task} are not of the same test clips`);
+        seeds = Math.max(seeds, combined.seeds);
         for (const k of METRIC_KEYS) {
-          cells[r.names[k]] = r.values[k];
-          intervals[r.names[k]] = r.intervals[k];
+          cells[r.names[k]] = combined.values[k];
+          intervals[r.names[k]] = { low: combined.intervals[k].low, high: combined.intervals[k].high };
+          spreads[r.names[k]] = combined.spread[k];
         }
-        const base = kind === 'ablation' ? mine.find((b) => b.base && b.domain === r.domain && b.task === r.task) : undefined;
-        if (base) for (const k of METRIC_KEYS) differences[r.names[k]] = pairedDifference(r, base, k, bootstrap ?? r.bootstrap);
+        const base = kind === 'ablation' ? mine.filter((b) => b.base && b.domain === r.domain && b.task === r.task) : [];
+        if (base.length > 0) for (const k of METRIC_KEYS) differences[r.names[k]] = pairedDifference(group, base, k, settings);
       }
-      rows.push({ method, source: 'ours', kind, cells, intervals, ...(kind === 'ablation' ? { differences } : {}) });
+      rows.push({ method, source: 'ours', kind, cells, intervals, ...(seeds > 1 ? { spreads, seeds } : {}), ...(kind === 'ablation' ? { differences } : {}) });
     }
     const theirs = (rep?.rows ?? []).filter((r) => r.method === method);
     if (theirs.length > 0) {
@@ -102,6 +127,8 @@ export function buildTable(name: string, records: readonly EvaluationRecord[], r
     ...(fidSpaces.length > 0 ? [`Our FID is computed in ${fidSpaces.join(', ')} feature space; the paper's reported FID uses Inception-v3 features, so the scales are not comparable.`] : []),
     ...(rep ? [`"reported" rows: ${reported!.source}`] : []),
   ];
+  const seedCounts = [...new Set(rows.map((r) => r.seeds ?? 1))];
+  if (seedCounts.some((n) => n > 1)) notes.push(`Rows trained with several seeds (${seedCounts.filter((n) => n > 1).join(', ')}) show mean ± standard deviation across seeds; their interval resamples the test clips once for all seeds.`);
   const chance = mine.map((r) => `${r.domain}: ${r.chance.AIC.toFixed(3)}`);
   if (chance.length > 0) notes.push(`AIC chance: ${[...new Set(chance)].join(', ')}.`);
   const title = `${rep?.title ?? name}${world ? ` — ${world}` : ''}`;
@@ -116,14 +143,14 @@ function rank(d: string): number {
 export function tableMarkdown(t: BuiltTable): string {
   const head = ['method', 'source', ...t.columns];
   const lines = [`# ${t.title}`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
-  for (const r of t.rows) lines.push(`| ${[r.method, r.source, ...t.columns.map((c) => formatCell(c, r.cells[c], r.intervals?.[c]) || '—')].join(' | ')} |`);
+  for (const r of t.rows) lines.push(`| ${[r.method, r.source, ...t.columns.map((c) => formatCell(c, r.cells[c], r.intervals?.[c], r.spreads?.[c]) || '—')].join(' | ')} |`);
   lines.push('', ...t.notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
 }
 
 export function tableCsv(t: BuiltTable): string {
   return stringify(
-    t.rows.map((r) => [r.method, r.source, ...t.columns.map((c) => formatCell(c, r.cells[c], r.intervals?.[c]))]),
+    t.rows.map((r) => [r.method, r.source, ...t.columns.map((c) => formatCell(c, r.cells[c], r.intervals?.[c], r.spreads?.[c]))]),
     { header: true, columns: ['method', 'source', ...t.columns] },
   );
 }

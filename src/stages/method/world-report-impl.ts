@@ -65,7 +65,9 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   const byTask = new Map<string, EvaluationSummary[]>();
   for (const r of records) byTask.set(r.task, [...(byTask.get(r.task) ?? []), r]);
   for (const [task, rs] of byTask) {
-    lines.push(`- ${task}: ${rs.map((r) => `${r.domain} / ${r.method} (${r.images} images)`).join('; ')}`);
+    const runs = new Map<string, number>();
+    for (const r of rs) runs.set(`${r.domain} / ${r.method} (${r.images} images`, (runs.get(`${r.domain} / ${r.method} (${r.images} images`) ?? 0) + 1);
+    lines.push(`- ${task}: ${[...runs].map(([what, n]) => `${what}${n > 1 ? ` × ${n} seeds` : ''})`).join('; ')}`);
   }
   lines.push('', '## Numbers', '');
   for (const note of baselineNotes(records, tables)) lines.push(note, '');
@@ -74,10 +76,22 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
     lines.push(md, `(CSV: [${t.name}.csv](${t.name}.csv))`, '');
   }
   lines.push('## Full-model AIC against chance', '');
-  for (const r of records.filter((x) => x.base)) {
-    const ci = r.intervals.AIC;
-    const above = ci.low > r.chance.AIC ? 'its interval lies above chance' : 'its interval reaches chance';
-    lines.push(`- ${r.domain} ${r.task}: AIC ${r.values.AIC.toFixed(3)} [${ci.low.toFixed(2)}, ${ci.high.toFixed(2)}] vs chance ${r.chance.AIC.toFixed(3)} (${(r.values.AIC / r.chance.AIC).toFixed(1)}× chance; ${above}; ${r.images} images)`);
+  const shown = new Set<string>();
+  for (const t of tables) {
+    // The full model's AIC per domain, from the first table that has it (generation: Table 1, editing: Table 2).
+    const row = t.rows.find((r) => r.source === 'ours' && r.kind === 'base');
+    if (!row) continue;
+    for (const column of t.columns.filter((c) => c.endsWith(' AIC'))) {
+      const domain = column.slice(0, -' AIC'.length);
+      const rs = records.filter((r) => r.base && r.domain === domain && r.tables.includes(t.name));
+      const value = row.cells[column];
+      const ci = row.intervals?.[column];
+      if (value == null || !ci || rs.length === 0 || shown.has(`${rs[0]!.task}/${domain}`)) continue;
+      shown.add(`${rs[0]!.task}/${domain}`);
+      const chance = rs[0]!.chance.AIC;
+      const seeds = row.seeds && row.seeds > 1 ? `, mean of ${row.seeds} seeds ± ${row.spreads?.[column]?.toFixed(3)}` : '';
+      lines.push(`- ${domain} ${rs[0]!.task}: AIC ${value.toFixed(3)} [${ci.low.toFixed(2)}, ${ci.high.toFixed(2)}] vs chance ${chance.toFixed(3)} (${(value / chance).toFixed(1)}× chance; ${ci.low > chance ? 'its interval lies above chance' : 'its interval reaches chance'}; ${rs[0]!.images} images${seeds})`);
+    }
   }
   const findings = ablationFindingLines(ablationFindings(tables));
   if (findings.length > 0) lines.push('', "## Ablations against the paper's ordering", '', ...findings);
