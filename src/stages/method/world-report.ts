@@ -16,7 +16,7 @@ export type WorldReportParams = z.infer<typeof params>;
 
 export const worldReportStage: StageDefinition<WorldReportParams> = {
   name: 'sonictoy-report',
-  version: '5',
+  version: '6',
   description: "Write the world's results directory: README.md, table1..4.{md,csv} and the PNG grids",
   params,
   inputs: {
