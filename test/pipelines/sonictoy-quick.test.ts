@@ -4,7 +4,7 @@
 // then runs the same DAG from scratch and must log every metric (timings aside) bit for bit the same.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,17 @@ function sonic(args: string[], workspace = '.sonic'): { status: number; stdout: 
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A table cell of ours: `0.528 [0.41, 0.64]` → its three numbers. */
+function parseCell(cell: string): { value: number; low: number; high: number } | null {
+  const m = /^(-?\d+(?:\.\d+)?) \[(-?\d+(?:\.\d+)?), (-?\d+(?:\.\d+)?)\]$/.exec(cell);
+  return m ? { value: Number(m[1]), low: Number(m[2]), high: Number(m[3]) } : null;
+}
+
+/** A cell shows the logged value rounded to 3 decimals (FID: 1), its interval to 2 (FID: 1). */
+function assertShows(shown: number, logged: number, decimals: number, what: string): void {
+  assert.ok(Math.abs(shown - logged) <= 0.5 * 10 ** -decimals + 1e-12, `${what}: table shows ${shown}, logged ${logged}`);
+}
+
 function readCsv(text: string): Array<Record<string, string>> {
   const [head, ...rows] = parseCsv(text, 'csv');
   return rows.map((r) => Object.fromEntries(head!.fields.map((h, i) => [h, r.fields[i] ?? ''])));
@@ -30,6 +41,7 @@ function readCsv(text: string): Array<Record<string, string>> {
 before(() => {
   ws = mkdtempSync(join(tmpdir(), 'sonictoy-quick-'));
   cpSync(join(REPO, 'pipelines'), join(ws, 'pipelines'), { recursive: true });
+  cpSync(join(REPO, 'experiments', 'ablations'), join(ws, 'experiments', 'ablations'), { recursive: true });
   mkdirSync(join(ws, 'results'));
   cpSync(join(REPO, 'results', 'paper-reported.json'), join(ws, 'results', 'paper-reported.json'));
   mkdirSync(join(ws, '.sonic'));
@@ -63,14 +75,19 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
         const value: string = metrics[c] ?? '';
         assert.equal(cell === '', value === '', `${t}/${row.method}/${c}: table cell '${cell}' vs logged '${value}'`);
         if (cell === '') continue;
-        assert.ok(Number.isFinite(Number(cell)), `${t}/${row.method}/${c}: '${cell}' is not a number`);
-        assert.ok(Math.abs(Number(cell) - Number(value)) <= 1e-9 * Math.max(1, Math.abs(Number(value))), `${t}/${row.method}/${c}: table ${cell} ≠ logged ${value}`);
+        const shown = parseCell(cell);
+        assert.ok(shown, `${t}/${row.method}/${c}: '${cell}' is not "value [low, high]"`);
+        const fid = c.includes('FID');
+        assertShows(shown.value, Number(value), fid ? 1 : 3, `${t}/${row.method}/${c}`);
+        assertShows(shown.low, Number(metrics[`${c} ci_low`]), fid ? 1 : 2, `${t}/${row.method}/${c} ci_low`);
+        assertShows(shown.high, Number(metrics[`${c} ci_high`]), fid ? 1 : 2, `${t}/${row.method}/${c} ci_high`);
+        assert.ok(Number(metrics[`${c} ci_low`]) <= Number(value) + 1e-12 || fid, `${t}/${row.method}/${c}: interval above its value`);
       }
     }
     // The full model has every metric in every domain of the table.
     const full = ours.find((r) => r.method === 'SonicDiffusion');
     assert.ok(full, `${t}: no SonicDiffusion row`);
-    for (const [c, v] of Object.entries(full)) if (c !== 'method' && c !== 'source') assert.ok(v !== '' && Number.isFinite(Number(v)), `${t}: SonicDiffusion/${c} is '${v}'`);
+    for (const [c, v] of Object.entries(full)) if (c !== 'method' && c !== 'source') assert.ok(parseCell(v) !== null, `${t}: SonicDiffusion/${c} is '${v}'`);
     assert.ok(table.some((r) => r.source === 'reported'), `${t}: the paper's reported numbers are missing`);
   }
   // Table 1's text-prompted reference row: every domain's metrics, listed after the audio rows, explained in the README.
@@ -78,8 +95,10 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
   const textRow = table1.findIndex((r) => r.method === 'text prompt (class label)');
   assert.ok(textRow > 0, `table1: the text-prompted row is missing or first (${table1.map((r) => r.method).join(', ')})`);
   assert.equal(textRow, table1.length - 1, 'table1: the text-prompted row comes after the audio rows');
-  for (const [c, v] of Object.entries(table1[textRow]!)) if (c !== 'method' && c !== 'source') assert.ok(v !== '' && Number.isFinite(Number(v)), `table1: text prompt/${c} is '${v}'`);
+  for (const [c, v] of Object.entries(table1[textRow]!)) if (c !== 'method' && c !== 'source') assert.ok(parseCell(v) !== null, `table1: text prompt/${c} is '${v}'`);
   const readme = readFileSync(join(out, 'README.md'), 'utf8');
+  assert.match(readme, /These numbers are a plumbing check, not findings/);
+  assert.match(readme, /## Ablations against the paper's ordering\n\n\d+ of \d+ ablation AIC differences are findings \(their 95 % paired bootstrap interval/);
   assert.match(readme, /The "text prompt \(class label\)" row \(Table 1\) is the same frozen diffusion backbone prompted with each test clip's class label/);
   assert.match(readme, /\| text prompt \(class label\) \| ours \|/);
   const pictures = [...readme.matchAll(/\]\((pictures\/[^)]+\.png)\)/g)].map((x) => x[1]!);
@@ -112,4 +131,27 @@ test('sonictoy quick profile is deterministic: a second workspace from scratch l
   const differ = rows.filter((r, i) => r !== again[i]);
   assert.deepEqual(differ.slice(0, 5), [], `${differ.length} of ${rows.length - 1} metrics differ between two identical runs (first shown)`);
   assert.equal(again.length, rows.length);
+});
+
+test('adding an ablation file runs only its stages plus the tables and the report, and adds its row', { timeout: 600_000 }, () => {
+  const files = ['full', 'no-mse', 'single-token'].map((f) => `../experiments/ablations/${f}.yaml`);
+  const args = (list: string[]) => ['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick', '--set', `results_dir=${RESULTS}`, '--set', `ablations=[${list.join(',')}]`, '--no-progress'];
+  // The quick profile's own file list, written out: nothing to run.
+  const same = sonic(args(files));
+  assert.equal(same.status, 0, same.stderr);
+  assert.match(same.stdout + same.stderr, / 0 ran, \d+ cached/);
+  writeFileSync(join(ws, 'experiments', 'ablations', 'adapter-lr-1e-3.yaml'), 'name: adapter_lr_1e-3\nlabel: adapter lr 1e-3\ntables: [table3]\nstage2: {adapterLr: 1.0e-3}\n');
+  const run = sonic(args([...files, '../experiments/ablations/adapter-lr-1e-3.yaml']));
+  assert.equal(run.status, 0, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
+  const ran = [...(run.stdout + run.stderr).matchAll(/✓ (\S+) succeeded/g)].map((m) => m[1]!).sort();
+  const mine = ['train_projector', 'train_adapter', 'generate', 'evaluate'].flatMap((s) => ['landscape', 'hits'].map((d) => `${s}[data=${d},ablation=adapter_lr_1e-3]`));
+  assert.deepEqual(ran, [...mine, 'tables', 'report'].sort());
+  const table3 = readCsv(readFileSync(join(ws, 'out', 'sonictoy', 'table3.csv'), 'utf8'));
+  const row = table3.find((r) => r.method === 'adapter lr 1e-3' && r.source === 'ours');
+  assert.ok(row, `table3 has no row for the new ablation: ${table3.map((r) => r.method).join(', ')}`);
+  assert.ok(parseCell(row['hits AIC']!) && parseCell(row['landscape AIC']!), JSON.stringify(row));
+  const table1 = readCsv(readFileSync(join(ws, 'out', 'sonictoy', 'table1.csv'), 'utf8'));
+  assert.ok(!table1.some((r) => r.method === 'adapter lr 1e-3'), 'the new ablation lists only table3');
+  const readme = readFileSync(join(ws, 'out', 'sonictoy', 'README.md'), 'utf8');
+  assert.match(readme, /\| adapter lr 1e-3 \| ours \| \d\.\d{3} \[/);
 });

@@ -24,7 +24,10 @@ test('stage params default and validate (train-projector, evaluate, assemble-bun
   const p = catalog.get('train-projector')!.params.parse({ domain: 'hits' });
   assert.equal(p.lr, 1e-4);
   assert.equal(p.ablation, 'full');
-  assert.throws(() => catalog.get('train-projector')!.params.parse({ domain: 'hits', ablation: 'no_gpu' }));
+  // Ablation names are data (experiments/ablations/*.yaml): any name that can be part of a stage id.
+  assert.equal(catalog.get('train-projector')!.params.parse({ domain: 'hits', ablation: 'adapter_lr_1e-3' }).ablation, 'adapter_lr_1e-3');
+  assert.throws(() => catalog.get('train-projector')!.params.parse({ domain: 'hits', ablation: 'no gpu' }), /ablation name/);
+  assert.throws(() => catalog.get('train-projector')!.params.parse({ domain: 'hits', stepz: 3 }));
   assert.throws(() => catalog.get('assemble-bundle')!.params.parse({ roles: { vae: { impl: 'toy-vae' } } }), /from|model|path/);
   assert.throws(() => catalog.get('assemble-bundle')!.params.parse({ roles: { vae: { path: '/x' } } }), /impl/);
 });

@@ -4,12 +4,12 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDataset, writeDataset, classesOf } from '../../src/stages/common/dataset.js';
-import { defaultTables } from '../../src/stages/method/evaluate.js';
+import { tablesFor } from '../../src/stages/method/evaluate.js';
 import { pairSources } from '../../src/stages/method/edit-impl.js';
-import { buildTable, tableCsv, tableMarkdown } from '../../src/stages/method/paper-tables-impl.js';
+import { buildTable, formatCell, tableCsv, tableMarkdown } from '../../src/stages/method/paper-tables-impl.js';
 import type { EvaluationRecord } from '../../src/stages/method/metric-names.js';
 import { metricName } from '../../src/stages/method/metric-names.js';
-import { ablationSwitches, TEXT_BASELINES } from '../../src/stages/method/ablation.js';
+import { TEXT_BASELINES } from '../../src/stages/method/ablation.js';
 
 test('dataset manifest: read, write with relative media inside and absolute media outside the directory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ds-'));
@@ -33,16 +33,15 @@ test('dataset manifest: read, write with relative media inside and absolute medi
   }
 });
 
-test('ablation switches and the tables each evaluation lands in', () => {
-  assert.deepEqual(ablationSwitches('no_stage1'), { stage1: false, contrastive: true, mse: true, singleToken: false, trainProjectorInStage2: true });
-  assert.equal(ablationSwitches('frozen_projector').trainProjectorInStage2, false);
-  assert.deepEqual(defaultTables('generation', 'full', 'hits', ['landscape', 'hits']), ['table1', 'table3', 'table4']);
-  assert.deepEqual(defaultTables('generation', 'full', 'voices', ['landscape', 'hits']), ['table1']);
-  assert.deepEqual(defaultTables('generation', 'no_mse', 'hits', ['landscape', 'hits']), ['table3']);
-  assert.deepEqual(defaultTables('generation', 'single_token', 'hits', ['landscape', 'hits']), ['table1', 'table4']);
-  assert.deepEqual(defaultTables('editing', 'text_pnp', 'hits', ['landscape', 'hits']), ['table2']);
-  assert.deepEqual(defaultTables('generation', 'text_prompt', 'hits', ['landscape', 'hits']), ['table1']);
-  assert.deepEqual(defaultTables('generation', 'text_prompt', 'voices', ['landscape', 'hits']), ['table1']);
+test('the tables each evaluation lands in: an ablation file\'s tables, ablation tables on the ablated domains only', () => {
+  const p = { allDomainTables: ['table1', 'table2'], ablationDomains: ['landscape', 'hits'] };
+  assert.deepEqual(tablesFor('generation', 'full', 'hits', { ...p, tables: ['table1', 'table3', 'table4'] }), ['table1', 'table3', 'table4']);
+  assert.deepEqual(tablesFor('generation', 'full', 'voices', { ...p, tables: ['table1', 'table3', 'table4'] }), ['table1']);
+  assert.deepEqual(tablesFor('generation', 'no_mse', 'hits', { ...p, tables: ['table3'] }), ['table3']);
+  assert.deepEqual(tablesFor('generation', 'no_mse', 'voices', { ...p, tables: ['table3'] }), []);
+  assert.deepEqual(tablesFor('generation', 'anything', 'voices', { ...p, tables: undefined }), ['table1']);
+  assert.deepEqual(tablesFor('editing', 'text_pnp', 'hits', { ...p, tables: undefined }), ['table2']);
+  assert.deepEqual(tablesFor('generation', 'text_prompt', 'voices', { ...p, tables: undefined }), ['table1']);
 });
 
 test('edit sources are always of another class', () => {
@@ -52,13 +51,20 @@ test('edit sources are always of another class', () => {
   assert.throws(() => pairSources(['a', 'a']), /another class/);
 });
 
-function record(method: string, domain: string, AIC: number, tables: string[], ablation = 'full'): EvaluationRecord {
+function record(method: string, domain: string, AIC: number, tables: string[], ablation = 'full', correct = [1, 1, 0, 1]): EvaluationRecord {
   const fid = 'toy-features';
+  const interval = { low: 0.1, high: 0.9 };
   return {
-    task: 'generation', domain, method, ablation, tables, fidFeatures: fid, images: 4,
+    task: 'generation', domain, method, ablation, base: ablation === 'full', tables, fidFeatures: fid, images: 4,
     values: { AIS: 0.6, AIC, IIS: 0.7, FID: 12.5 },
     names: { AIS: metricName(domain, 'AIS', fid), AIC: metricName(domain, 'AIC', fid), IIS: metricName(domain, 'IIS', fid), FID: metricName(domain, 'FID', fid) },
     chance: { AIC: 0.25, AIS: 0.5, IIS: 0.5 },
+    intervals: { AIS: interval, AIC: interval, IIS: interval, FID: { low: 10, high: 15 } },
+    bootstrap: { resamples: 200, fidResamples: 10, level: 0.95, seed: 0 },
+    samples: {
+      ids: ['a', 'b', 'c', 'd'], AIS: [0.6, 0.6, 0.6, 0.6], IIS: [0.7, 0.7, 0.7, 0.7], AIC: correct,
+      fid: { generated: [[0, 1], [1, 0], [1, 1], [0, 0]].map((v) => v.map((x) => x + AIC)), reference: [[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.5]] },
+    },
   };
 }
 
@@ -71,8 +77,12 @@ test('paper tables: ours and reported rows side by side, columns named like the 
   assert.equal(t.rows[1]!.cells['hits FID (toy-features)'], 123.5);
   assert.equal(t.rows[1]!.cells['landscape AIC'], null);
   const md = tableMarkdown(t);
-  assert.match(md, /\| SonicDiffusion \| reported \| — \| — \| — \| — \| 0\.6200 \| 0\.6000 \| 0\.7400 \| 123\.5 \|/);
-  assert.match(tableCsv(t), /^method,source,landscape AIS/);
+  assert.match(md, /\| SonicDiffusion \| reported \| — \| — \| — \| — \| 0\.620 \| 0\.600 \| 0\.740 \| 123\.5 \|/);
+  // Our cells carry their interval: value [low, high].
+  assert.match(md, /\| SonicDiffusion \| ours \| 0\.600 \[0\.10, 0\.90\] \| 0\.500 \[0\.10, 0\.90\] \| 0\.700 \[0\.10, 0\.90\] \| 12\.5 \[10\.0, 15\.0\] \|/);
+  const csv = tableCsv(t);
+  assert.match(csv, /^method,source,landscape AIS/);
+  assert.match(csv, /\nSonicDiffusion,ours,"0\.600 \[0\.10, 0\.90\]","0\.500 \[0\.10, 0\.90\]",/);
 });
 
 test('paper tables: the text-prompted reference row comes after the audio rows whatever the record order', () => {
@@ -89,4 +99,39 @@ test('paper tables: the text-prompted reference row comes after the audio rows w
   assert.equal(t1.rows[3]!.cells['landscape AIC'], 0.8);
   assert.equal(t1.rows[3]!.cells['hits AIC'], 0.7);
   assert.ok(!buildTable('table3', records, reported, 'Toy').rows.some((r) => r.method === text));
+});
+
+test('paper tables: an ablation row carries the paired bootstrap interval of its difference from the full model', () => {
+  const full = record('SonicDiffusion', 'hits', 0.75, ['table3'], 'full', [1, 1, 0, 1]);
+  const worse = record('w/o MSE loss', 'hits', 0, ['table3'], 'no_mse', [0, 0, 0, 0]);
+  const same = record('same', 'hits', 0.75, ['table3'], 'same', [1, 1, 0, 1]);
+  const t = buildTable('table3', [worse, full, same], null, 'Toy', { resamples: 300, fidResamples: 10, level: 0.95, seed: 3 });
+  assert.deepEqual(t.rows.map((r) => `${r.method}/${r.kind}`), ['SonicDiffusion/base', 'w/o MSE loss/ablation', 'same/ablation']);
+  assert.equal(t.rows[0]!.differences, undefined);
+  const d = t.rows[1]!.differences!['hits AIC']!;
+  assert.ok(Math.abs(d.estimate - -0.75) < 1e-12);
+  assert.ok(d.high < 0 && d.low >= -1, `[${d.low}, ${d.high}]`);
+  // Identical per-clip outcomes: every resample gives a difference of exactly 0.
+  assert.deepEqual(t.rows[2]!.differences!['hits AIC'], { estimate: 0, low: 0, high: 0 });
+  assert.deepEqual(t.rows[2]!.differences!['hits AIS'], { estimate: 0, low: 0, high: 0 });
+  assert.ok(Number.isFinite(t.rows[1]!.differences!['hits FID (toy-features)']!.estimate));
+});
+
+test('paper tables: a model trained with several seeds shows the seed mean ± standard deviation and one interval', () => {
+  const full = [record('SonicDiffusion', 'hits', 0.75, ['table3'], 'full', [1, 1, 0, 1]), record('SonicDiffusion', 'hits', 0.25, ['table3'], 'full', [0, 1, 0, 0])];
+  const ablation = [record('w/o MSE loss', 'hits', 0, ['table3'], 'no_mse', [0, 0, 0, 0]), record('w/o MSE loss', 'hits', 0, ['table3'], 'no_mse', [0, 0, 0, 0])];
+  const settings = { resamples: 300, fidResamples: 10, level: 0.95, seed: 1 };
+  const t = buildTable('table3', [...full, ...ablation], null, 'Toy', settings);
+  const base = t.rows[0]!;
+  assert.equal(base.seeds, 2);
+  assert.equal(base.cells['hits AIC'], 0.5);
+  assert.ok(Math.abs(base.spreads!['hits AIC']! - Math.SQRT1_2 * 0.5) < 1e-12); // sd of (0.75, 0.25)
+  const ci = base.intervals!['hits AIC']!;
+  assert.ok(ci.low >= 0 && ci.low < 0.5 && ci.high > 0.5 && ci.high <= 1, `[${ci.low}, ${ci.high}]`);
+  assert.match(tableMarkdown(t), /\| SonicDiffusion \| ours \| 0\.600 ± 0\.000 \[0\.60, 0\.60\] \| 0\.500 ± 0\.354 \[/);
+  assert.match(tableMarkdown(t), /mean ± standard deviation across seeds/);
+  // The paired difference compares the seed means on the same resamples: 0 − 0.5.
+  assert.ok(Math.abs(t.rows[1]!.differences!['hits AIC']!.estimate + 0.5) < 1e-12);
+  assert.equal(formatCell('hits FID (x)', 12.345, { low: 10, high: 15 }, 0.44), '12.3 ± 0.4 [10.0, 15.0]');
+  assert.equal(formatCell('hits AIC', null), '');
 });

@@ -76,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
     stages: ctx.pipeline.stages,
   });
 
+  const notice = (ctx.pipeline.notice ?? '').trim();
+  if (notice) process.stderr.write(`sonic: ${notice}\n`);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -106,6 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       argv: ['run', ...argv],
     });
     process.stdout.write(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));
+    if (notice) process.stderr.write(`sonic: ${notice}\n`);
     return summary.exitCode;
   } catch (err) {
     if (controller.signal.aborted && err instanceof WorkspaceLockedError) {

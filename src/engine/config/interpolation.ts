@@ -1,6 +1,6 @@
 // The one interpolation syntax of pipeline files: `${{ expr }}`, escaped as `$${{`.
 //   vars.NAME[.KEY…]               a var (after profiles and --set)
-//   matrix.NAME                    this stage instance's matrix value
+//   matrix.NAME[.KEY…]             this stage instance's matrix value (KEY…: a field of a record value)
 //   stages.ID[k=v,…].outputs.NAME  another stage's output (inputs and run only)
 //   inputs.NAME / outputs.NAME     run-time paths (run only; left in place for the executor)
 import type { ParamValue, Params } from './pipeline-model.js';
@@ -8,7 +8,7 @@ import { suggestion } from './suggest.js';
 
 export type Expr =
   | { kind: 'vars'; name: string; keys: string[] }
-  | { kind: 'matrix'; name: string }
+  | { kind: 'matrix'; name: string; keys: string[] }
   | { kind: 'stage'; stage: string; select: [string, string][] | null; output: string }
   | { kind: 'inputs' | 'outputs'; name: string };
 
@@ -17,7 +17,7 @@ export type Segment = { text: string } | { expr: Expr; source: string; index: nu
 
 const N = '[A-Za-z_][A-Za-z0-9_-]*';
 const VARS_RE = new RegExp(`^vars\\.(${N})((?:\\.${N})*)$`);
-const MATRIX_RE = new RegExp(`^matrix\\.(${N})$`);
+const MATRIX_RE = new RegExp(`^matrix\\.(${N})((?:\\.${N})*)$`);
 const STAGE_RE = new RegExp(`^stages\\.(${N})(?:\\[([^\\]]*)\\])?\\.outputs\\.(${N})$`);
 const IO_RE = new RegExp(`^(inputs|outputs)\\.(${N})$`);
 const SELECT_ITEM_RE = new RegExp(`^(${N})=(.+)$`);
@@ -28,7 +28,7 @@ export function parseExpr(body: string): Expr | string {
   const src = body.trim();
   let m = VARS_RE.exec(src);
   if (m) return { kind: 'vars', name: m[1]!, keys: m[2] ? m[2].slice(1).split('.') : [] };
-  if ((m = MATRIX_RE.exec(src))) return { kind: 'matrix', name: m[1]! };
+  if ((m = MATRIX_RE.exec(src))) return { kind: 'matrix', name: m[1]!, keys: m[2] ? m[2].slice(1).split('.') : [] };
   if ((m = IO_RE.exec(src))) return { kind: m[1] as 'inputs' | 'outputs', name: m[2]! };
   if ((m = STAGE_RE.exec(src))) {
     let select: [string, string][] | null = null;
@@ -87,7 +87,7 @@ export function exprSource(e: Expr): string {
     case 'vars':
       return `vars.${[e.name, ...e.keys].join('.')}`;
     case 'matrix':
-      return `matrix.${e.name}`;
+      return `matrix.${[e.name, ...e.keys].join('.')}`;
     case 'stage':
       return `stages.${e.stage}${e.select ? `[${e.select.map(([k, v]) => `${k}=${v}`).join(',')}]` : ''}.outputs.${e.output}`;
     default:
@@ -133,16 +133,20 @@ function lookup(expr: Expr & { kind: 'vars' | 'matrix' }, scope: InterpolationSc
           : `unknown matrix key "${expr.name}"${suggestion(expr.name, keys)}`,
       );
     }
-    return scope.matrix[expr.name]!;
+    return walk(scope.matrix[expr.name]!, expr, 'matrix value');
   }
   if (!Object.hasOwn(scope.vars, expr.name)) {
     throw new InterpolationError(`unknown var "${expr.name}"${suggestion(expr.name, Object.keys(scope.vars))}`);
   }
-  let v: ParamValue = scope.vars[expr.name]!;
+  return walk(scope.vars[expr.name]!, expr, 'var');
+}
+
+function walk(value: ParamValue, expr: { name: string; keys: string[] }, what: string): ParamValue {
+  let v = value;
   let walked = expr.name;
   for (const key of expr.keys) {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, key)) {
-      throw new InterpolationError(`var "${walked}" has no key "${key}"`);
+      throw new InterpolationError(`${what} "${walked}" has no key "${key}"`);
     }
     v = v[key]!;
     walked += `.${key}`;

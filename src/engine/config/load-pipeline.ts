@@ -4,10 +4,14 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { StageCatalog } from '../stage/stage-definition.js';
 import { DiagnosticBag, PipelineConfigError } from './diagnostics.js';
 import { limitsFromEnv, type PipelineLimits } from './input-limits.js';
+import { RecordOrigins } from './file-records.js';
 import { loadSources } from './load-sources.js';
 import type { Pipeline } from './pipeline-model.js';
 import { resolveStages } from './resolve-stages.js';
 import { resolveVars } from './resolve-vars.js';
+import { interpolateString, InterpolationError } from './interpolation.js';
+import type { Located } from './load-sources.js';
+import type { Params } from './pipeline-model.js';
 
 export { formatDiagnostics, PipelineConfigError } from './diagnostics.js';
 
@@ -45,6 +49,19 @@ export function findWorkspaceRoot(startDir: string): string {
   }
 }
 
+/** The `notice:` text with its vars filled in ('' when there is none). */
+function resolveNotice(notice: Located<string> | null, vars: Params, bag: DiagnosticBag): string {
+  if (!notice) return '';
+  try {
+    const v = interpolateString(notice.value, { vars, matrix: {}, where: 'notice' });
+    return v === null || typeof v === 'object' ? JSON.stringify(v) : String(v);
+  } catch (e) {
+    if (!(e instanceof InterpolationError)) throw e;
+    bag.error(notice.src.pos(notice.path, 'value', e.index), e.message);
+    return '';
+  }
+}
+
 /** Loads, expands and checks a pipeline file. Throws PipelineConfigError listing every problem found. */
 export function loadPipeline(file: string, options: LoadPipelineOptions = {}): Pipeline {
   const top = resolve(file);
@@ -58,9 +75,14 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
   const sources = loadSources(top, bag, { limits, ...(options.parseCacheDir !== undefined && { cacheDir: options.parseCacheDir }) });
   if (sources.incomplete) throw new PipelineConfigError(bag.sorted());
 
-  const vars = resolveVars(sources, options.set ?? {}, bag, top, limits);
+  const origins = new RecordOrigins();
+  const readOptions = { limits, ...(options.parseCacheDir !== undefined && { cacheDir: options.parseCacheDir }) };
+  const fileVars = { ...readOptions, origins, failed: false };
+  const vars = resolveVars(sources, options.set ?? {}, bag, top, limits, fileVars);
+  if (fileVars.failed) throw new PipelineConfigError(bag.sorted());
   const stages = resolveStages(sources.stages, {
     vars,
+    origins,
     rootDir,
     workspaceRoot: resolve(options.workspaceRoot ?? findWorkspaceRoot(rootDir)),
     catalog: options.catalog,
@@ -70,12 +92,14 @@ export function loadPipeline(file: string, options: LoadPipelineOptions = {}): P
   if (sources.stages.length === 0 && bag.size === 0) {
     bag.error(sources.top ? sources.top.pos(['stages'], 'key') : { file: top, line: 0, col: 0 }, 'the pipeline defines no stages');
   }
+  const notice = resolveNotice(sources.notice, vars, bag);
   if (bag.size > 0) throw new PipelineConfigError(bag.sorted());
   return {
     name: sources.name ?? basename(top, extname(top)),
     file: top,
     rootDir,
     vars,
+    ...(notice !== '' ? { notice } : {}),
     stages,
   };
 }

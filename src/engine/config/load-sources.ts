@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DiagnosticBag } from './diagnostics.js';
 import { displayPath, formatPosition } from './diagnostics.js';
+import { withSelectedFiles } from './file-records.js';
 import { findInterpolations } from './interpolation.js';
 import type { ParamValue, SourcePos } from './pipeline-model.js';
 import { pipelineFileSchema } from './pipeline-schema.js';
@@ -27,6 +28,8 @@ export interface Located<T> {
 export interface LoadedSources {
   top: YamlSource | null;
   name: string | null;
+  /** The pipeline's `notice` as written (the last file read that sets it). */
+  notice: Located<string> | null;
   stages: StageDefinitionSite[];
   vars: Map<string, Located<ParamValue>>;
   profiles: Map<string, Map<string, Located<ParamValue>>>;
@@ -47,7 +50,7 @@ function withoutExtensionKeys(data: Record<string, unknown>): Record<string, unk
 }
 
 export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlReadOptions = {}): LoadedSources {
-  const out: LoadedSources = { top: null, name: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
+  const out: LoadedSources = { top: null, name: null, notice: null, stages: [], vars: new Map(), profiles: new Map(), incomplete: false };
   const done = new Set<string>();
   const stageSites = new Map<string, StageDefinitionSite>();
 
@@ -118,6 +121,7 @@ export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlRe
     }
 
     if (chain.length === 0 && typeof field('name') === 'string') out.name = field('name') as string;
+    if (typeof field('notice') === 'string') out.notice = { value: field('notice') as string, src, path: ['notice'] };
 
     const literalOnly = (value: unknown, path: DataPath, what: string): boolean => {
       const found = findInterpolations(value, [...path]);
@@ -128,7 +132,8 @@ export function loadSources(topFile: string, bag: DiagnosticBag, options: YamlRe
     const vars = field('vars');
     if (isRecord(vars)) {
       for (const [k, v] of Object.entries(vars)) {
-        if (literalOnly(v, ['vars', k], 'vars')) out.vars.set(k, { value: v as ParamValue, src, path: ['vars', k] });
+        if (!literalOnly(v, ['vars', k], 'vars')) continue;
+        out.vars.set(k, { value: withSelectedFiles(out.vars.get(k)?.value, v) as ParamValue, src, path: ['vars', k] });
       }
     }
     const profiles = field('profiles');

@@ -1,4 +1,7 @@
 // Matrix expansion: one instance per combination of values (first key varies slowest), minus `exclude`.
+// A value may be a record (a mapping with a string `name`, e.g. from a `$files` var): its name stands for it
+// in stage ids, tags and `[key=value]` selections, `${{ matrix.KEY.field }}` reads its fields, and an
+// `exclude` entry may match it by fields (`{ablation: {base: false}}`).
 import type { DiagnosticBag } from './diagnostics.js';
 import { interpolateString, InterpolationError } from './interpolation.js';
 import type { ParamValue, Params } from './pipeline-model.js';
@@ -10,14 +13,35 @@ import { DEFAULT_LIMITS, limitEnv } from './input-limits.js';
 
 export interface MatrixInstance {
   id: string;
+  /** Scalars: the value itself; records: their name. */
   values: Params;
+  /** The values as given (records whole), for interpolation. */
+  records: Params;
+}
+
+function isRecordValue(v: unknown): v is Params & { name: string } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Params).name === 'string';
+}
+
+/** How a matrix value appears in ids, tags and selections. */
+export function matrixValueName(v: ParamValue): string {
+  return isRecordValue(v) ? v.name : String(v);
+}
+
+/** Whether a matrix value matches an exclude entry's value: equal scalars, or a record with all those fields. */
+function excludeMatches(value: ParamValue, want: unknown): boolean {
+  if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
+    if (!isRecordValue(value)) return false;
+    return Object.entries(want).every(([k, w]) => Object.hasOwn(value, k) && JSON.stringify(value[k]) === JSON.stringify(w));
+  }
+  return matrixValueName(value) === String(want);
 }
 
 const ID_BREAKING = /[\[\],=\s]/;
 
 export function matrixLabel(values: Params): string {
   return Object.entries(values)
-    .map(([k, v]) => `${k}=${String(v)}`)
+    .map(([k, v]) => `${k}=${matrixValueName(v)}`)
     .join(',');
 }
 
@@ -32,7 +56,7 @@ export function expandMatrix(
   maxCombinations: number = DEFAULT_LIMITS.maxMatrixCombinations,
 ): MatrixInstance[] | null {
   const matrix = site.raw.matrix as Record<string, unknown> | undefined;
-  if (matrix === undefined) return [{ id: site.id, values: {} }];
+  if (matrix === undefined) return [{ id: site.id, values: {}, records: {} }];
   const base = ['stages', site.id, 'matrix'];
   const pos = (path: (string | number)[], which: 'key' | 'value' = 'value') => site.src.pos([...base, ...path], which);
   let ok = true;
@@ -63,17 +87,17 @@ export function expandMatrix(
     const list = values as unknown[];
     list.forEach((v, i) => {
       const at = typeof raw === 'string' ? pos([key]) : pos([key, i]);
-      if (v === null || typeof v === 'object') {
-        bag.error(at, `${key}: matrix values must be strings, numbers or booleans, got ${describeValue(v)}`);
+      if (v === null || (typeof v === 'object' && !isRecordValue(v))) {
+        bag.error(at, `${key}: matrix values must be strings, numbers, booleans or records with a "name", got ${describeValue(v)}`);
         ok = false;
-      } else if (ID_BREAKING.test(String(v))) {
-        bag.error(at, `${key}: matrix value ${JSON.stringify(String(v))} cannot be part of a stage id (no spaces, ",", "=", "[" or "]")`);
+      } else if (ID_BREAKING.test(matrixValueName(v as ParamValue))) {
+        bag.error(at, `${key}: matrix value ${JSON.stringify(matrixValueName(v as ParamValue))} cannot be part of a stage id (no spaces, ",", "=", "[" or "]")`);
         ok = false;
       }
     });
     const seen = new Set<string>();
     list.forEach((v, i) => {
-      const s = String(v);
+      const s = matrixValueName(v as ParamValue);
       if (seen.has(s)) {
         bag.error(typeof raw === 'string' ? pos([key]) : pos([key, i]), `${key}: duplicate matrix value ${JSON.stringify(s)} (two instances would get the same stage id)`);
         ok = false;
@@ -112,8 +136,8 @@ export function expandMatrix(
     }
     // A value missing from a literal list is a typo; with a list from a var (profiles) it may be absent.
     for (const [k, v] of Object.entries(entry)) {
-      if (valid && typeof matrix[k] !== 'string' && !(axes.find(([a]) => a === k)![1]).some((x) => String(x) === String(v))) {
-        bag.error(pos(['exclude', i, k]), `exclude: ${k}=${String(v)} is not one of the matrix values${suggestion(String(v), axes.find(([a]) => a === k)![1].map(String))}`);
+      if (valid && typeof matrix[k] !== 'string' && !(axes.find(([a]) => a === k)![1]).some((x) => excludeMatches(x, v))) {
+        bag.error(pos(['exclude', i, k]), `exclude: ${k}=${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)} is not one of the matrix values${suggestion(String(v), axes.find(([a]) => a === k)![1].map(matrixValueName))}`);
         valid = false;
       }
     }
@@ -121,7 +145,7 @@ export function expandMatrix(
       ok = false;
       return;
     }
-    const matches = (c: Params) => Object.entries(entry).every(([k, v]) => String(c[k]) === String(v));
+    const matches = (c: Params) => Object.entries(entry).every(([k, v]) => excludeMatches(c[k]!, v));
     combos = combos.filter((c) => !matches(c));
   });
   if (!ok) return null;
@@ -129,5 +153,9 @@ export function expandMatrix(
     bag.error(site.src.pos(base, 'key'), 'matrix excludes every combination');
     return null;
   }
-  return combos.map((values) => ({ id: `${site.id}[${matrixLabel(values)}]`, values }));
+  return combos.map((records) => ({
+    id: `${site.id}[${matrixLabel(records)}]`,
+    values: Object.fromEntries(Object.entries(records).map(([k, v]) => [k, isRecordValue(v) ? v.name : v])),
+    records,
+  }));
 }

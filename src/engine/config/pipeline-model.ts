@@ -74,6 +74,7 @@ export interface Pipeline {
   file: string; // absolute path of the top-level YAML file
   rootDir: string; // directory of that file; relative paths in the pipeline resolve against it
   vars: Params; // final vars after profiles and --set
+  notice?: string; // printed by `sonic run` before and after running (none or '' = nothing)
   stages: StageSpec[]; // in definition order (matrix instances in expansion order)
 }
 

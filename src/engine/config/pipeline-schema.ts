@@ -60,11 +60,15 @@ const matrixValues = interpolable(
 const matrixSchema = z
   .object({
     exclude: z
-      .array(z.record(z.string(), scalar, { error: 'expected a mapping of matrix key -> value' }), {
+      .array(
+        z.record(z.string(), z.union([scalar, z.record(z.string(), json)], { error: 'expected a string, number, boolean or a mapping of record fields' }), {
+          error: 'expected a mapping of matrix key -> value',
+        }),
+        {
         error: 'expected a list of {key: value} combinations',
       })
       .optional()
-      .meta({ description: 'Combinations to leave out; an entry matches every combination that has all its key/value pairs.' }),
+      .meta({ description: 'Combinations to leave out; an entry matches every combination that has all its key/value pairs (a mapping value matches a record value that has all its fields).' }),
   })
   .catchall(matrixValues)
   .meta({ description: 'One stage instance per combination of the listed values (first key varies slowest).' });
@@ -120,6 +124,10 @@ export const pipelineFileSchema = z
   .strictObject({
     version: z.literal(1, { error: 'expected 1' }).meta({ description: 'File format version; must be 1.' }),
     name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a name' }).optional(),
+    notice: z
+      .string({ error: 'expected a text' })
+      .optional()
+      .meta({ description: 'Text `sonic run` prints before and after running (may use ${{ vars.… }}; empty: nothing). The last file that sets it wins.' }),
     include: z
       .array(z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }), {
         error: 'expected a list of file paths',

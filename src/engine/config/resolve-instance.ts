@@ -11,13 +11,15 @@ import { resolveOutput } from './stage-outputs.js';
 import { outputPathsOverlap, overlappingPublishMessage, type PublishedPaths } from './published-paths.js';
 import { resolveRun } from './stage-run.js';
 import type { DataPath } from './yaml-source.js';
-import { describeValue, issuesToDiagnostics } from './zod-issues.js';
+import { resolveWithParams } from './with-params.js';
+import { describeValue } from './zod-issues.js';
 
 export function resolveInstance(
   site: StageDefinitionSite,
   def: StageDefinition | undefined,
   id: string,
   matrix: Params,
+  matrixRecords: Params,
   outputNames: string[],
   ctx: ResolveContext,
   published: PublishedPaths,
@@ -29,7 +31,7 @@ export function resolveInstance(
   const report = (field: string, errors: PathedError[]) => {
     for (const e of errors) bag.error(at([field, ...e.path], 'value', e.index), e.message);
   };
-  const scope = (where: string): InterpolationScope => ({ vars, matrix, where });
+  const scope = (where: string): InterpolationScope => ({ vars, matrix: matrixRecords, where });
   const interpolateField = (field: string): ParamValue | undefined => {
     if (raw[field] === undefined) return undefined;
     const errors: PathedError[] = [];
@@ -55,18 +57,8 @@ export function resolveInstance(
   };
   if (spec.kind === 'uses') spec.uses = raw.uses as string;
 
-  // with: params (validated and defaulted by the built-in stage's schema when a catalog is given)
-  const withValue = (interpolateField('with') ?? {}) as Params;
-  if (def) {
-    const parsed = def.params.safeParse(withValue);
-    if (parsed.success) spec.with = (parsed.data ?? {}) as Params;
-    else {
-      const withPath = raw.with === undefined ? stagePath : [...stagePath, 'with'];
-      for (const d of issuesToDiagnostics(parsed.error.issues, def.params, withValue, site.src, withPath)) {
-        bag.add({ ...d, message: `with: ${d.message}` });
-      }
-    }
-  } else spec.with = withValue;
+  // with: params ($merge applied; validated and defaulted by the built-in stage's schema when a catalog is given)
+  spec.with = resolveWithParams(raw, stagePath, site.src, def, scope('with'), bag, ctx.origins);
 
   // env and tags: scalar values, stored as strings
   const stringMap = (field: 'env' | 'tags'): Record<string, string> => {
@@ -151,7 +143,7 @@ export function resolveInstance(
   // run: argv with implicit inputs for stage references
   const placeholders: RunPlaceholder[] = [];
   if (spec.kind === 'run') {
-    const argv = resolveRun(raw.run as string | (string | number | boolean)[], at, vars, matrix, pending, placeholders, bag);
+    const argv = resolveRun(raw.run as string | (string | number | boolean)[], at, vars, matrixRecords, pending, placeholders, bag);
     if (argv) spec.run = argv;
   }
   return { spec, site, def, pending, placeholders, outputNames };

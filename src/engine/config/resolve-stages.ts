@@ -83,7 +83,7 @@ export function resolveStages(sites: StageDefinitionSite[], ctx: ResolveContext)
     base.resolved = ioOk;
 
     for (const m of matrix) {
-      const inst = resolveInstance(site, def, m.id, m.values, base.outputNames, ctx, published);
+      const inst = resolveInstance(site, def, m.id, m.values, m.records, base.outputNames, ctx, published);
       base.instances.push(inst);
     }
   }

@@ -1,6 +1,7 @@
 // Shared shapes of stage resolution: instances whose inputs are bound once every stage is expanded.
 import type { StageCatalog, StageDefinition } from '../stage/stage-definition.js';
 import type { DiagnosticBag } from './diagnostics.js';
+import type { RecordOrigins } from './file-records.js';
 import type { Expr } from './interpolation.js';
 import type { StageDefinitionSite } from './load-sources.js';
 import type { Params, SourcePos, StageSpec } from './pipeline-model.js';
@@ -52,6 +53,8 @@ export interface ResolveContext {
   bag: DiagnosticBag;
   /** Matrix size limit per stage; default DEFAULT_LIMITS.maxMatrixCombinations. */
   maxMatrixCombinations?: number;
+  /** Where records loaded from files (`$files` vars) came from; errors inside them point there. */
+  origins?: RecordOrigins;
 }
 
 export const IMPLICIT_INPUT = /^_ref\d+$/;

@@ -1,10 +1,12 @@
 // Final vars: the merged vars of all files, then the selected profile's overlay, then --set overrides.
 import type { DiagnosticBag } from './diagnostics.js';
-import type { LoadedSources } from './load-sources.js';
+import { isFileRecordsSpec, loadFileRecords, withSelectedFiles, type RecordOrigins } from './file-records.js';
+import type { LoadedSources, Located } from './load-sources.js';
 import type { ParamValue, Params, SourcePos } from './pipeline-model.js';
 import { suggestion } from './suggest.js';
 import { DEFAULT_LIMITS, type YamlLimits } from './input-limits.js';
 import { parseYamlData } from './yaml-reader.js';
+import type { YamlReadOptions } from './yaml-source.js';
 
 export type SetValue = { value: ParamValue; problem?: undefined } | { value?: undefined; problem: string };
 
@@ -22,9 +24,20 @@ export function parseSetValue(text: string, limits: YamlLimits = DEFAULT_LIMITS)
   return { value: data as ParamValue };
 }
 
-export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string, limits: YamlLimits = DEFAULT_LIMITS): Params {
+export interface FileVarOptions extends YamlReadOptions {
+  origins: RecordOrigins;
+  /** Set when a `$files` var could not be loaded (stages using it would only report follow-on errors). */
+  failed?: boolean;
+}
+
+export function resolveVars(sources: LoadedSources, set: Record<string, string>, bag: DiagnosticBag, topFile: string, limits: YamlLimits = DEFAULT_LIMITS, files?: FileVarOptions): Params {
   const vars: Params = {};
-  for (const [k, v] of sources.vars) vars[k] = structuredClone(v.value);
+  /** Where each var's final value was written (null: --set). */
+  const writtenAt = new Map<string, Located<ParamValue> | null>();
+  for (const [k, v] of sources.vars) {
+    vars[k] = structuredClone(v.value);
+    writtenAt.set(k, v);
+  }
   const noPos: SourcePos = { file: topFile, line: 0, col: 0 };
 
   for (const [profile, overlay] of sources.profiles) {
@@ -48,7 +61,11 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
     const name = String(selected);
     const overlay = sources.profiles.get(name);
     if (overlay) {
-      for (const [k, v] of overlay) if (Object.hasOwn(vars, k)) vars[k] = structuredClone(v.value);
+      for (const [k, v] of overlay) {
+        if (!Object.hasOwn(vars, k)) continue;
+        vars[k] = structuredClone(v.value);
+        writtenAt.set(k, v);
+      }
     } else if (!known.includes(name)) {
       const where = set.profile !== undefined ? noPos : declaredProfile!.src.pos(declaredProfile!.path);
       const prefix = set.profile !== undefined ? `--set profile=${set.profile}: ` : '';
@@ -65,6 +82,19 @@ export function resolveVars(sources: LoadedSources, set: Record<string, string>,
     }
     const value = setValue(k);
     if (value !== undefined) vars[k] = value;
+    writtenAt.set(k, null);
+  }
+  if (files) {
+    for (const [k, value] of Object.entries(vars)) {
+      // A profile or --set that gives a `$files` var a path or a list of paths selects other files; the
+      // declaration's other keys (`$defaults`) stay.
+      const v = withSelectedFiles(sources.vars.get(k)?.value, value);
+      if (!isFileRecordsSpec(v)) continue;
+      const from = writtenAt.get(k) ?? null;
+      const records = loadFileRecords(k, v, from ? { src: from.src, path: from.path } : null, bag, files.origins, { ...files, topFile });
+      if (records) vars[k] = records;
+      else files.failed = true;
+    }
   }
   return vars;
 }

@@ -65,7 +65,8 @@ function objectSchemasAt(schema: z.ZodType, path: readonly PropertyKey[]): Def[]
   }
 }
 
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/** The keys the object schema(s) at `path` of `schema` accept. */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   return objectSchemasAt(schema, path).flatMap((d) => Object.keys(d.shape as object));
 }
 
@@ -98,7 +99,7 @@ export function issuesToDiagnostics(
   issues: readonly z.core.$ZodIssue[],
   schema: z.ZodType,
   value: unknown,
-  src: YamlSource,
+  src: Pick<YamlSource, 'pos'>,
   basePath: DataPath,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];

@@ -1,9 +1,10 @@
 // Whether our ablations move AIC the way the paper's do: for every ablation row of a table that also has the
-// paper's reported numbers, the AIC difference to the full model, ours and reported, and whether the signs
-// agree. Differences are set against the binomial standard error of our full model's AIC, so a reader can
-// tell a finding from sampling noise. Computed from the built tables; nothing is assumed about the outcome.
-import { ABLATION_LABELS } from './ablation.js';
-import type { BuiltTable } from './paper-tables-impl.js';
+// paper's reported numbers, our AIC difference to the full model with its paired bootstrap interval (same
+// test clips, same resamples), the paper's difference, and whether the signs agree. A difference counts as
+// a finding only when its interval excludes zero; otherwise it is called inconclusive, whatever its sign.
+// Computed from the built tables; nothing is assumed about the outcome.
+import { excludesZero } from '../../metrics/bootstrap.js';
+import type { BuiltTable, CellInterval } from './paper-tables-impl.js';
 
 export interface AblationFinding {
   table: string;
@@ -11,45 +12,44 @@ export interface AblationFinding {
   method: string;
   ours: number;
   oursFull: number;
+  /** Paired bootstrap interval of ours − oursFull (null when the rows are not of the same test clips). */
+  interval: CellInterval | null;
   reported: number;
   reportedFull: number;
-  /** Binomial standard error of our full model's AIC over `images` test images (null when unknown). */
-  standardError: number | null;
-  /** Whether our AIC moved the way the paper's did ('none': ours did not move at all). */
-  direction: 'same' | 'opposite' | 'none';
+  /**
+   * 'same' / 'opposite': our difference's interval excludes zero and its sign agrees / disagrees with the
+   * paper's; 'inconclusive': the interval includes zero (or there is none).
+   */
+  direction: 'same' | 'opposite' | 'inconclusive';
 }
 
-const FULL = ABLATION_LABELS.full;
-const ABLATIONS = new Set(Object.values(ABLATION_LABELS).filter((m) => m !== FULL));
-
-/** `imagesOf(domain)`: test images behind our AIC in that domain (for the standard error). */
-export function ablationFindings(tables: readonly BuiltTable[], imagesOf: (domain: string) => number | undefined): AblationFinding[] {
+export function ablationFindings(tables: readonly BuiltTable[]): AblationFinding[] {
   const findings: AblationFinding[] = [];
   for (const t of tables) {
-    const row = (method: string, source: 'ours' | 'reported') => t.rows.find((r) => r.method === method && r.source === source);
-    const oursFull = row(FULL, 'ours');
-    const repFull = row(FULL, 'reported');
-    if (!oursFull || !repFull) continue;
+    const oursFull = t.rows.find((r) => r.source === 'ours' && r.kind === 'base');
+    if (!oursFull) continue;
+    const repFull = t.rows.find((r) => r.source === 'reported' && r.method === oursFull.method);
+    if (!repFull) continue;
     for (const column of t.columns.filter((c) => c.endsWith(' AIC'))) {
       const domain = column.slice(0, -' AIC'.length);
       const [a, b] = [oursFull.cells[column], repFull.cells[column]];
       if (a == null || b == null) continue;
-      for (const method of new Set(t.rows.map((r) => r.method))) {
-        if (!ABLATIONS.has(method)) continue; // baselines (e.g. PnP (text)) are not ablations
-        const ours = row(method, 'ours')?.cells[column];
-        const reported = row(method, 'reported')?.cells[column];
+      for (const row of t.rows.filter((r) => r.source === 'ours' && r.kind === 'ablation')) {
+        const ours = row.cells[column];
+        const reported = t.rows.find((r) => r.source === 'reported' && r.method === row.method)?.cells[column];
         if (ours == null || reported == null) continue;
-        const n = imagesOf(domain);
+        const interval = row.differences?.[column] ?? null;
+        const significant = interval !== null && excludesZero(interval);
         findings.push({
           table: t.name,
           domain,
-          method,
+          method: row.method,
           ours,
           oursFull: a,
+          interval: interval ? { low: interval.low, high: interval.high } : null,
           reported,
           reportedFull: b,
-          standardError: n ? Math.sqrt((a * (1 - a)) / n) : null,
-          direction: ours === a ? 'none' : Math.sign(ours - a) === Math.sign(reported - b) ? 'same' : 'opposite',
+          direction: !significant ? 'inconclusive' : Math.sign(ours - a) === Math.sign(reported - b) ? 'same' : 'opposite',
         });
       }
     }
@@ -59,14 +59,20 @@ export function ablationFindings(tables: readonly BuiltTable[], imagesOf: (domai
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 
-/** Markdown lines: one bullet per finding and a count of agreements (empty when there is nothing to compare). */
+/** Markdown lines: one bullet per comparison and a count of findings (empty when there is nothing to compare). */
 export function ablationFindingLines(findings: readonly AblationFinding[]): string[] {
   if (findings.length === 0) return [];
   const lines = findings.map((f) => {
     const d = f.ours - f.oursFull;
-    const noise = f.standardError !== null ? `; our full model's AIC has standard error ${f.standardError.toFixed(3)}${Math.abs(d) < 2 * f.standardError ? ', so this difference is within 2 s.e.' : ''}` : '';
-    return `- ${f.domain}, ${f.method} (${f.table}): AIC ${signed(d)} vs the full model (ours), ${signed(f.reported - f.reportedFull)} (paper): ${f.direction === 'none' ? 'no change in ours' : `${f.direction} direction`}${noise}`;
+    const ci = f.interval ? ` [${signed(f.interval.low)}, ${signed(f.interval.high)}]` : ' (no paired interval)';
+    const verdict = f.direction === 'inconclusive' ? 'inconclusive (the interval includes 0)' : `a finding, ${f.direction} direction as the paper`;
+    return `- ${f.domain}, ${f.method} (${f.table}): AIC ${signed(d)}${ci} vs the full model (ours), ${signed(f.reported - f.reportedFull)} (paper): ${verdict}`;
   });
-  const same = findings.filter((f) => f.direction === 'same').length;
-  return [`${same} of ${findings.length} ablation AIC differences have the paper's sign.`, '', ...lines];
+  const significant = findings.filter((f) => f.direction !== 'inconclusive');
+  const same = significant.filter((f) => f.direction === 'same').length;
+  return [
+    `${significant.length} of ${findings.length} ablation AIC differences are findings (their 95 % paired bootstrap interval over the same test clips excludes 0); ${same} of those ${significant.length} have the paper's sign. The other ${findings.length - significant.length} are inconclusive at this test-set size.`,
+    '',
+    ...lines,
+  ];
 }

@@ -1,19 +1,13 @@
-// The paper's ablations (Tables 3–4) as switches of stages 1 and 2. `full` is the method itself.
+// Ablations are data (experiments/ablations/*.yaml, loaded by the pipeline as a `$files` var): each names
+// itself and overrides the method stages' params. Here only the name rule of the stage param and the
+// text-prompted reference rows, which are not ablations but baselines of the tables.
 import { z } from 'zod';
 
-export const ABLATIONS = ['full', 'no_contrastive', 'no_mse', 'no_stage1', 'frozen_projector', 'single_token'] as const;
-export type Ablation = (typeof ABLATIONS)[number];
-export const ablationParam = z.enum(ABLATIONS).default('full');
-
-/** The row name of an ablation in the tables (the paper's wording). */
-export const ABLATION_LABELS: Record<Ablation, string> = {
-  full: 'SonicDiffusion',
-  no_contrastive: 'w/o contrastive loss',
-  no_mse: 'w/o MSE loss',
-  no_stage1: 'w/o stage 1',
-  frozen_projector: 'projector frozen in stage 2',
-  single_token: 'single token',
-};
+/** The ablation's name (its file's `name`); `full` is the method itself. Tags metrics and image sets. */
+export const ablationParam = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, { error: 'expected an ablation name: letters, digits, "_" and "-"' })
+  .default('full');
 
 /**
  * Text-conditioned reference rows made by the same frozen backbone (class label as the prompt, no audio, no
@@ -27,22 +21,4 @@ export type TextBaseline = keyof typeof TEXT_BASELINES;
 
 export function isTextBaseline(ablation: string): ablation is TextBaseline {
   return Object.hasOwn(TEXT_BASELINES, ablation);
-}
-
-export interface AblationSwitches {
-  stage1: boolean;
-  contrastive: boolean;
-  mse: boolean;
-  singleToken: boolean;
-  trainProjectorInStage2: boolean;
-}
-
-export function ablationSwitches(a: Ablation): AblationSwitches {
-  return {
-    stage1: a !== 'no_stage1',
-    contrastive: a !== 'no_contrastive',
-    mse: a !== 'no_mse',
-    singleToken: a === 'single_token',
-    trainProjectorInStage2: a !== 'frozen_projector',
-  };
 }

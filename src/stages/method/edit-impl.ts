@@ -7,7 +7,7 @@ import { ddimInvert, pnpEdit, pnpSitesFor } from '../../sonic/method.js';
 import { readDataset } from '../common/dataset.js';
 import { decodeLatents, encodeImages, loadBackbone } from '../common/diffusion-models.js';
 import { openBundle } from '../common/runtime.js';
-import { ABLATION_LABELS, TEXT_BASELINES } from './ablation.js';
+import { TEXT_BASELINES } from './ablation.js';
 import { loadConditionedModel, textTensor } from './conditioned-model.js';
 import type { EditParams } from './edit.js';
 import { indicesOf, readEmbeddings } from './embeddings-file.js';
@@ -100,7 +100,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
       });
       ctx.progress(Math.min(order.length, s + p.chunk), order.length, `edit ${p.domain} (${p.mode})`);
     }
-    writeImageSetIndex(out, { task: 'editing', domain: p.domain, method: audioMode ? ABLATION_LABELS[p.ablation] : TEXT_BASELINES.text_pnp, ablation: audioMode ? p.ablation : 'text_pnp', items });
+    writeImageSetIndex(out, { task: 'editing', domain: p.domain, method: audioMode ? (p.label ?? p.ablation) : TEXT_BASELINES.text_pnp, ablation: audioMode ? p.ablation : 'text_pnp', items });
     writeImage(out, 'before_after.png', contactSheet([before, after], { scale: 3 }));
     ctx.metric('edited', items.length);
   } finally {

@@ -9,6 +9,8 @@ const params = z.strictObject({
   domain: z.string().min(1),
   mode: z.enum(['audio', 'text']).default('audio'),
   ablation: ablationParam,
+  /** The model's row name in the tables (e.g. "w/o MSE loss"); default: the ablation's name. */
+  label: z.string().min(1).optional(),
   steps: z.number().int().positive().default(50),
   guidance: z.number().min(0).default(8),
   tauAttn: z.number().min(0).max(1).default(0.5),
@@ -20,7 +22,7 @@ export type EditParams = z.infer<typeof params>;
 
 export const editStage: StageDefinition<EditParams> = {
   name: 'edit',
-  version: '1',
+  version: '2',
   description: 'Edit test images of one class with the audio (or, mode=text, the label) of a clip of another class: DDIM inversion + PnP',
   params,
   inputs: {

@@ -8,7 +8,7 @@ import { mixAudioEmbeddings, sample } from '../../sonic/method.js';
 import { classesOf, readDataset, type DatasetRow } from '../common/dataset.js';
 import { decodeLatents, loadBackbone, type DiffusionBackbone } from '../common/diffusion-models.js';
 import { openBundle, openEncoders } from '../common/runtime.js';
-import { ABLATION_LABELS, TEXT_BASELINES } from './ablation.js';
+import { TEXT_BASELINES } from './ablation.js';
 import { loadConditionedModel, textTensor, type ConditionedModel } from './conditioned-model.js';
 import { indicesOf, readEmbeddings, type Embeddings } from './embeddings-file.js';
 import type { GenerateParams } from './generate.js';
@@ -117,11 +117,11 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
       writeImage(out, file, images[j]!);
       return { id: e.ids[i]!, label: e.labels[i]!, file };
     });
-    const method = m ? ABLATION_LABELS[p.ablation] : TEXT_BASELINES.text_prompt;
+    const method = m ? (p.label ?? p.ablation) : TEXT_BASELINES.text_prompt;
     writeImageSetIndex(out, { task: 'generation', domain: p.domain, method, ablation: m ? p.ablation : 'text_prompt', items });
     writeClassGrid(out, items, images, byId);
     ctx.metric('generated', images.length);
-    if (m && p.strips && p.ablation === 'full') await writeStrips(ctx, m, e, rows, test, out, opts);
+    if (m && p.strips) await writeStrips(ctx, m, e, rows, test, out, opts);
   } finally {
     if (m) m.dispose();
     else backbone.dispose();

@@ -12,13 +12,15 @@ const params = z.strictObject({
    *  default value, so the parsed params, and the fingerprints, of existing audio stages stay as they were. */
   mode: z.enum(['audio', 'text']).optional(),
   ablation: ablationParam,
+  /** The model's row name in the tables (e.g. "w/o MSE loss"); default: the ablation's name. */
+  label: z.string().min(1).optional(),
   steps: z.number().int().positive().default(50),
   guidance: z.number().min(0).default(8),
   seed: z.number().int().min(0).default(42),
   /** Generate for at most this many test clips (0 = all). */
   limit: z.number().int().min(0).default(0),
   chunk: z.number().int().positive().default(16),
-  /** Qualitative strips (only worth it for the full model). */
+  /** Qualitative strips (only worth it for the full model; audio mode only). */
   strips: z.boolean().default(false),
   mixWeights: z.array(z.number().min(0).max(1)).default([0, 0.25, 0.5, 0.75, 1]),
   volumes: z.array(z.number().positive()).default([0.05, 0.15, 0.35, 0.65, 1]),
@@ -29,7 +31,7 @@ export type GenerateParams = z.infer<typeof params>;
 
 export const generateStage: StageDefinition<GenerateParams> = {
   name: 'generate',
-  version: '1',
+  version: '2',
   description: 'Generate one image per test clip of a domain (null text + audio, or mode=text the class label, DDIM, CFG); optional mixing/volume/text strips',
   params,
   inputs: {

@@ -7,13 +7,18 @@ const params = z.strictObject({
   tables: z.array(z.string().min(1)).default(['table1', 'table2', 'table3', 'table4']),
   /** Title of the world, in each table's heading (e.g. "SonicToy"). */
   world: z.string().default(''),
+  /** Paired bootstrap of each ablation row's difference from the full model (same clips, same resamples). */
+  resamples: z.number().int().min(1).default(1000),
+  fidResamples: z.number().int().min(1).default(200),
+  level: z.number().gt(0).lt(1).default(0.95),
+  seed: z.number().int().min(0).default(0),
 });
 export type PaperTablesParams = z.infer<typeof params>;
 
 export const paperTablesStage: StageDefinition<PaperTablesParams> = {
   name: 'paper-tables',
-  version: '2',
-  description: 'Build table1..4.{md,csv}: our AIS/AIC/IIS/FID per method and domain beside the paper’s reported numbers',
+  version: '3',
+  description: 'Build table1..4.{md,csv}: our AIS/AIC/IIS/FID per method and domain with bootstrap intervals, beside the paper’s reported numbers',
   params,
   inputs: {
     metrics: { description: 'evaluate outputs (metrics.json files)', list: true },

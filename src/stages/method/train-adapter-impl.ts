@@ -11,7 +11,6 @@ import { readDataset } from '../common/dataset.js';
 import { encodeImages, loadBackbone } from '../common/diffusion-models.js';
 import { writeJson } from '../common/json-file.js';
 import { openBundle } from '../common/runtime.js';
-import { ablationSwitches } from './ablation.js';
 import { adapterPaths } from './adapter-dir.js';
 import { indicesOf, readEmbeddings } from './embeddings-file.js';
 import { loadProjector, readProjectorInfo, saveProjector } from './projector-dir.js';
@@ -19,8 +18,7 @@ import type { TrainAdapterParams } from './train-adapter.js';
 
 export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promise<void> {
   const p = ctx.params;
-  const sw = ablationSwitches(p.ablation);
-  const trainProjector = p.trainProjector ?? sw.trainProjectorInStage2;
+  const trainProjector = p.trainProjector ?? true;
   const e = readEmbeddings(ctx.inputs.embeddings as string);
   const rows = readDataset(ctx.inputs.dataset as string);
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -44,6 +42,8 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
     const nullText = tf.tensor3d(e.nullText, [1, e.textTokens, e.textWidth]);
     const rand = mulberry32(p.seed ^ 0xada7);
     const every = Math.max(1, Math.floor(p.steps / 50));
+    // stage2_final_loss: the mean loss of the last tenth of the steps (at least the last step).
+    const tailFrom = p.steps - Math.max(1, Math.ceil(p.steps / 10));
     let tail = 0;
     let tailN = 0;
     const betweenSteps = yieldPoint(ctx.signal);
@@ -61,7 +61,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
       const r = await stage2Step(model, opt, { ...batch, nullTextTokens: nullText }, { seed: p.seed * 100003 + step, dropText: p.dropText });
       tf.dispose(batch);
       if (!Number.isFinite(r.loss)) throw new Error(`train-adapter: loss is ${r.loss} at step ${step + 1}`);
-      if (step >= p.steps * 0.9) {
+      if (step >= tailFrom) {
         tail += r.loss;
         tailN++;
       }
@@ -70,7 +70,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
         ctx.progress(step + 1, p.steps, `stage 2 (${p.domain}, ${p.ablation})`);
       }
     }
-    ctx.metric('stage2_final_loss', tail / Math.max(1, tailN));
+    ctx.metric('stage2_final_loss', tail / tailN);
     const gates = await readScalars(backbone.unetParams.names((n) => n.endsWith('gate_adapter')).map((n) => backbone.unetParams.get(n)));
     ctx.metric('mean_abs_gate', gates.reduce((s, g) => s + Math.abs(g), 0) / Math.max(1, gates.length));
     tf.dispose([latents, audio, nullText]);

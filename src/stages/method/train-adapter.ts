@@ -12,7 +12,7 @@ const params = z.strictObject({
   batch: z.number().int().positive().default(6),
   adapterLr: z.number().positive().default(1e-4),
   projectorLr: z.number().positive().default(1e-5),
-  /** Explicit override of the ablation's "projector frozen" switch. */
+  /** false: the projector stays frozen in stage 2 ("projector frozen"); absent = trained at projectorLr. */
   trainProjector: z.boolean().optional(),
   /** Probability of null text (1 = always "", as the paper). */
   dropText: z.number().min(0).max(1).default(1),
@@ -23,7 +23,7 @@ export type TrainAdapterParams = z.infer<typeof params>;
 
 export const trainAdapterStage: StageDefinition<TrainAdapterParams> = {
   name: 'train-adapter',
-  version: '2',
+  version: '3',
   description: "Stage 2: train the UNet's gated audio adapters (+ projector at a lower lr) with the ε-loss on one domain",
   params,
   inputs: {

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { AudioProjector, groupedAdamW, sampleContrastiveIndices, stage1Step, type AudioProjectorConfig } from '../../sonic/method.js';
-import { ablationSwitches } from './ablation.js';
 import { indicesOf, readEmbeddings } from './embeddings-file.js';
 import { saveProjector } from './projector-dir.js';
 import type { TrainProjectorParams } from './train-projector.js';
@@ -22,10 +21,10 @@ export function poolTokenRows(rows: readonly Float32Array[], L: number, W: numbe
   return tf.tensor3d(out, [rows.length, K, W]);
 }
 
-export function projectorConfigFor(p: Pick<TrainProjectorParams, 'tokens' | 'kernelSize' | 'heads' | 'dimHead' | 'blocks' | 'chained'>, audioDim: number, textTokens: number, textWidth: number, singleToken: boolean): AudioProjectorConfig {
+export function projectorConfigFor(p: Pick<TrainProjectorParams, 'tokens' | 'kernelSize' | 'heads' | 'dimHead' | 'blocks' | 'chained'>, audioDim: number, textTokens: number, textWidth: number): AudioProjectorConfig {
   return {
     inputDim: audioDim,
-    tokens: singleToken ? 1 : (p.tokens ?? textTokens),
+    tokens: p.tokens ?? textTokens,
     kernelSize: p.kernelSize,
     heads: p.heads,
     dimHead: p.dimHead,
@@ -37,17 +36,16 @@ export function projectorConfigFor(p: Pick<TrainProjectorParams, 'tokens' | 'ker
 
 export async function trainProjector(ctx: StageContext<TrainProjectorParams>): Promise<void> {
   const p = ctx.params;
-  const sw = ablationSwitches(p.ablation);
-  const contrastive = p.contrastive ?? sw.contrastive;
-  const mse = p.mse ?? sw.mse;
+  const contrastive = p.contrastive ?? true;
+  const mse = p.mse ?? true;
   const e = readEmbeddings(ctx.inputs.embeddings as string);
   const train = indicesOf(e, p.domain, 'train');
   if (train.length < 2) throw new Error(`train-projector: domain '${p.domain}' has ${train.length} training clips (need ≥ 2; domains: ${[...new Set(e.domains)].join(', ')})`);
-  const config = projectorConfigFor(p, e.audioDim, e.textTokens, e.textWidth, sw.singleToken);
+  const config = projectorConfigFor(p, e.audioDim, e.textTokens, e.textWidth);
   const projector = AudioProjector.create(config, p.seed);
-  const info = { domain: p.domain, ablation: p.ablation, contrastive, mse, stage1: sw.stage1, steps: sw.stage1 ? p.steps : 0 };
+  const info = { domain: p.domain, ablation: p.ablation, contrastive, mse, stage1: p.steps > 0, steps: p.steps };
   try {
-    if (!sw.stage1 || p.steps === 0) {
+    if (p.steps === 0) {
       ctx.log(`stage 1 skipped (${p.ablation}): the projector keeps its fresh initialisation`);
       await saveProjector(ctx.outputs.projector!, projector, { stage1: info });
       return;

@@ -7,9 +7,11 @@ import { ablationParam } from './ablation.js';
 const params = z.strictObject({
   domain: z.string().min(1),
   ablation: ablationParam,
-  /** Override the ablation's switches explicitly. */
+  /** The InfoNCE term (false: "w/o contrastive loss"); absent = on. */
   contrastive: z.boolean().optional(),
+  /** The MSE term (false: "w/o MSE loss"); absent = on. */
   mse: z.boolean().optional(),
+  /** 0: stage 1 does not run ("w/o stage 1"); the projector keeps its fresh initialisation. */
   steps: z.number().int().min(0).default(300),
   batch: z.number().int().positive().default(6),
   negatives: z.number().int().positive().default(16),
@@ -17,7 +19,7 @@ const params = z.strictObject({
   lambdaContrastive: z.number().min(0).default(0.1),
   lambdaMse: z.number().min(0).default(0.02),
   temperature: z.number().positive().default(0.07),
-  /** K audio tokens; default: the text encoder's token count (77 for SD). */
+  /** K audio tokens; default: the text encoder's token count (77 for SD); 1: "single token". */
   tokens: z.number().int().positive().optional(),
   kernelSize: z.number().int().min(3).default(9),
   heads: z.number().int().positive().default(4),
@@ -31,7 +33,7 @@ export type TrainProjectorParams = z.infer<typeof params>;
 export const trainProjectorStage: StageDefinition<TrainProjectorParams> = {
   name: 'train-projector',
   version: '1',
-  description: 'Stage 1: train the audio projector (InfoNCE with class positives + MSE to caption tokens); ablation switches',
+  description: 'Stage 1: train the audio projector (InfoNCE with class positives + MSE to caption tokens); each loss term can be switched off',
   params,
   inputs: { embeddings: { description: 'embed stage output' } },
   outputs: { projector: { description: 'config.json + projector.safetensors' } },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { readJson } from '../common/json-file.js';
 import { IMAGE_SET_INDEX, type ImageSetIndex } from './image-set.js';
-import type { EvaluationRecord } from './metric-names.js';
+import type { EvaluationSummary } from './metric-names.js';
 import { TEXT_BASELINES, type TextBaseline } from './ablation.js';
 import { ablationFindingLines, ablationFindings } from './ablation-findings.js';
 import type { BuiltTable } from './paper-tables-impl.js';
@@ -16,7 +16,7 @@ const BASELINE_EXPLANATIONS: Record<TextBaseline, string> = {
   text_pnp: "is the same DDIM inversion + PnP edit with the clip's class label as the text prompt instead of its audio (no adapters).",
 };
 
-function baselineNotes(records: readonly EvaluationRecord[], tables: ReadonlyArray<{ name: string; title: string }>): string[] {
+function baselineNotes(records: readonly EvaluationSummary[], tables: ReadonlyArray<{ name: string; title: string }>): string[] {
   const notes: string[] = [];
   for (const ablation of Object.keys(TEXT_BASELINES) as TextBaseline[]) {
     const rs = records.filter((r) => r.ablation === ablation);
@@ -34,7 +34,7 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   const pics = join(out, 'pictures');
   mkdirSync(pics, { recursive: true });
   const tablesDir = ctx.inputs.tables as string;
-  const { tables, records } = readJson<{ tables: BuiltTable[]; records: EvaluationRecord[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
+  const { tables, records } = readJson<{ tables: BuiltTable[]; records: EvaluationSummary[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
   for (const t of tables) for (const ext of ['md', 'csv']) copyFileSync(join(tablesDir, `${t.name}.${ext}`), join(out, `${t.name}.${ext}`));
   const pictures: Array<{ file: string; caption: string }> = [];
   const copy = (from: string, name: string, caption: string) => {
@@ -58,11 +58,16 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   lines.push(`# ${ctx.params.world} results`, '');
   if (ctx.params.about) lines.push(ctx.params.about, '');
   if (ctx.params.profile) lines.push(`Profile: \`${ctx.params.profile}\`.`, '');
+  if (ctx.params.plumbingCheck) {
+    lines.push(`> **These numbers are a plumbing check, not findings.** The \`${ctx.params.profile}\` profile runs every stage at tiny sizes to show that the pipeline works end to end; its models are barely trained and its metrics sit near chance. Use the default profile for results.`, '');
+  }
   lines.push('## What was run', '');
-  const byTask = new Map<string, EvaluationRecord[]>();
+  const byTask = new Map<string, EvaluationSummary[]>();
   for (const r of records) byTask.set(r.task, [...(byTask.get(r.task) ?? []), r]);
   for (const [task, rs] of byTask) {
-    lines.push(`- ${task}: ${rs.map((r) => `${r.domain} / ${r.method} (${r.images} images)`).join('; ')}`);
+    const runs = new Map<string, number>();
+    for (const r of rs) runs.set(`${r.domain} / ${r.method} (${r.images} images`, (runs.get(`${r.domain} / ${r.method} (${r.images} images`) ?? 0) + 1);
+    lines.push(`- ${task}: ${[...runs].map(([what, n]) => `${what}${n > 1 ? ` × ${n} seeds` : ''})`).join('; ')}`);
   }
   lines.push('', '## Numbers', '');
   for (const note of baselineNotes(records, tables)) lines.push(note, '');
@@ -71,12 +76,24 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
     lines.push(md, `(CSV: [${t.name}.csv](${t.name}.csv))`, '');
   }
   lines.push('## Full-model AIC against chance', '');
-  for (const r of records.filter((x) => x.method === 'SonicDiffusion')) {
-    lines.push(`- ${r.domain} ${r.task}: AIC ${r.values.AIC.toFixed(4)} vs chance ${r.chance.AIC.toFixed(4)} (${(r.values.AIC / r.chance.AIC).toFixed(1)}× chance)`);
+  const shown = new Set<string>();
+  for (const t of tables) {
+    // The full model's AIC per domain, from the first table that has it (generation: Table 1, editing: Table 2).
+    const row = t.rows.find((r) => r.source === 'ours' && r.kind === 'base');
+    if (!row) continue;
+    for (const column of t.columns.filter((c) => c.endsWith(' AIC'))) {
+      const domain = column.slice(0, -' AIC'.length);
+      const rs = records.filter((r) => r.base && r.domain === domain && r.tables.includes(t.name));
+      const value = row.cells[column];
+      const ci = row.intervals?.[column];
+      if (value == null || !ci || rs.length === 0 || shown.has(`${rs[0]!.task}/${domain}`)) continue;
+      shown.add(`${rs[0]!.task}/${domain}`);
+      const chance = rs[0]!.chance.AIC;
+      const seeds = row.seeds && row.seeds > 1 ? `, mean of ${row.seeds} seeds ± ${row.spreads?.[column]?.toFixed(3)}` : '';
+      lines.push(`- ${domain} ${rs[0]!.task}: AIC ${value.toFixed(3)} [${ci.low.toFixed(2)}, ${ci.high.toFixed(2)}] vs chance ${chance.toFixed(3)} (${(value / chance).toFixed(1)}× chance; ${ci.low > chance ? 'its interval lies above chance' : 'its interval reaches chance'}; ${rs[0]!.images} images${seeds})`);
+    }
   }
-  const findings = ablationFindingLines(
-    ablationFindings(tables, (domain) => records.find((r) => r.domain === domain && r.task === 'generation' && r.ablation === 'full')?.images),
-  );
+  const findings = ablationFindingLines(ablationFindings(tables));
   if (findings.length > 0) lines.push('', "## Ablations against the paper's ordering", '', ...findings);
   lines.push('', '## Pictures', '');
   for (const p of pictures) lines.push(`- [${p.file}](${p.file}): ${p.caption}`, '', `  ![${p.caption}](${p.file})`, '');

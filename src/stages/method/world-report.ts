@@ -7,6 +7,8 @@ import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 const params = z.strictObject({
   world: z.string().min(1).default('SonicToy'),
   profile: z.string().default(''),
+  /** The profile is a smoke test: the README says its numbers are a plumbing check, not findings. */
+  plumbingCheck: z.boolean().default(false),
   /** Free text placed under the heading (how the world was built, what the sizes were). */
   about: z.string().default(''),
 });
@@ -14,7 +16,7 @@ export type WorldReportParams = z.infer<typeof params>;
 
 export const worldReportStage: StageDefinition<WorldReportParams> = {
   name: 'sonictoy-report',
-  version: '4',
+  version: '6',
   description: "Write the world's results directory: README.md, table1..4.{md,csv} and the PNG grids",
   params,
   inputs: {
