@@ -1,14 +1,5 @@
-// Small argument helpers shared by commands (node:util parseArgs does the parsing).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Value parsers of the pipeline commands' options (run-command.ts does the argument parsing).
 import { UsageError } from './cli-error.js';
-
-export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string) {
-  try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
-  }
-}
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
