@@ -76,8 +76,11 @@ test('sonic metrics --run latest~1 --tag, --out with format from the extension',
 test('sonic metrics: bad flags and values exit 2 with a message, conflicting cells exit 1', async () => {
   let c = io();
   assert.equal(await metricsMain(['--bogus'], c), 2);
-  assert.match(c.err, /sonic metrics: Unknown option '--bogus'/);
+  assert.match(c.err, /sonic metrics: unknown option --bogus\n/);
   assert.match(c.err, /usage: sonic metrics/);
+  c = io();
+  assert.equal(await metricsMain(['--stgae', 'x'], c), 2);
+  assert.match(c.err, /sonic metrics: unknown option --stgae \(did you mean "--stage"\?\)/);
   c = io();
   assert.equal(await metricsMain(['--format', 'xml'], c), 2);
   assert.match(c.err, /--format must be one of table, md, csv, json/);
