@@ -28,6 +28,8 @@ import { recoverDeadRuns } from './recover.js';
 import { cancelUnreachableSlurmJobs, findReattachable, matchReattachable, type LeftoverJob } from './reattach.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { publishOutput } from './publish.js';
+import { buildRunRecord, upstreamStageIds, writeRunRecord } from './run-record.js';
+import { RUN_RECORD_FILE } from '../stage/run-record.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
 
 export interface RunPipelineOptions {
@@ -468,6 +470,17 @@ class RunExecution {
     }
   }
 
+  private readsRunRecord(stage: PlannedStage['stage']): boolean {
+    return stage.uses !== undefined && this.options.catalog?.get(stage.uses)?.readsRunRecord === true;
+  }
+
+  private writeRunRecordFor(stageId: string, stageRunDir: string): string {
+    const upstream = upstreamStageIds(this.pipeline.stages, stageId).flatMap((id) => this.results.get(id) ?? []);
+    const path = join(stageRunDir, RUN_RECORD_FILE);
+    writeRunRecord(path, buildRunRecord(this.store, this.runId, upstream));
+    return path;
+  }
+
   /** A leftover job for this stage with this fingerprint (taken once). */
   private takeLeftover(p: PlannedStage): LeftoverJob | undefined {
     const l = this.reattach.get(p.stage.id);
@@ -502,6 +515,7 @@ class RunExecution {
         upstreamOutputs: (id) => this.outputs.get(id) ?? {},
         stageModules: this.options.stageModules ?? [],
         gpus,
+        ...(this.readsRunRecord(stage) ? { runRecord: (d: string) => this.writeRunRecordFor(stage.id, d) } : {}),
       });
     } catch (err) {
       return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err) });

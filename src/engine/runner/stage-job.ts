@@ -54,6 +54,8 @@ export function prepareJob(args: {
   upstreamOutputs: (stageId: string) => Record<string, string>;
   stageModules: string[];
   gpus: number[];
+  /** Writes the run record into the stage-run directory and returns its path (stages declaring readsRunRecord). */
+  runRecord?: (stageRunDir: string) => string;
 }): PreparedJob {
   const { stage, stageRunDir, gpus } = args;
   const paths = jobPaths(stageRunDir);
@@ -101,6 +103,7 @@ export function prepareJob(args: {
     gpus,
     env,
     tags: stage.tags,
+    ...(args.runRecord ? { runRecord: args.runRecord(stageRunDir) } : {}),
   };
   writeJobFile(stageRunDir, job);
   return {

@@ -20,7 +20,7 @@ export type EditParams = z.infer<typeof params>;
 
 export const editStage: StageDefinition<EditParams> = {
   name: 'edit',
-  version: '1',
+  version: '2',
   description: 'Edit test images of one class with the audio (or, mode=text, the label) of a clip of another class: DDIM inversion + PnP',
   params,
   inputs: {
