@@ -4,11 +4,20 @@ import { join } from 'node:path';
 import type { SqliteRunStore } from '../../store/run-store.js';
 import type { ArtifactRecord, StageRunRecord } from '../../store/store-api.js';
 import { fingerprintOf } from './ui-data.js';
-import { contentTypeOf, isImageType, listFiles } from './workspace-files.js';
+import { contentTypeOf, isImageType, listFiles, pngSize } from './workspace-files.js';
 
 export interface ArtifactImage {
   href: string; // URL served by the UI
   caption: string;
+  /** Pixel size when known (PNG); small pictures are shown enlarged with sharp pixels. */
+  width?: number;
+  height?: number;
+}
+
+/** Contact sheets and grids (large) before single samples (small), then by name. */
+function byImportance(a: ArtifactImage, b: ArtifactImage): number {
+  const area = (i: ArtifactImage) => (i.width ?? 256) * (i.height ?? 256);
+  return area(b) - area(a) || (a.caption < b.caption ? -1 : a.caption > b.caption ? 1 : 0);
 }
 
 /** URL of an artifact (or of a file inside a directory artifact) of a stage run. */
@@ -22,6 +31,11 @@ export function declaredName(stageRun: StageRunRecord, artifact: ArtifactRecord)
   return fingerprintOf(stageRun).outputs[artifact.name] ?? artifact.name;
 }
 
+function image(path: string, href: string, caption: string): ArtifactImage {
+  return { href, caption, ...(pngSize(path) ?? {}) };
+}
+
+/** The stage run's pictures, the largest first; at most `limit` (`more` says some were left out). */
 export function imagesOf(store: SqliteRunStore, stageRun: StageRunRecord, limit: number): { images: ArtifactImage[]; more: boolean } {
   const images: ArtifactImage[] = [];
   if (stageRun.status !== 'succeeded' && stageRun.status !== 'cached') return { images, more: false };
@@ -29,15 +43,14 @@ export function imagesOf(store: SqliteRunStore, stageRun: StageRunRecord, limit:
     if (!existsSync(a.objectPath)) continue;
     if (a.type === 'file') {
       const name = declaredName(stageRun, a);
-      if (isImageType(contentTypeOf(a.objectPath, name))) images.push({ href: artifactHref(stageRun.id, a.name), caption: `${stageRun.stageId} · ${name}` });
+      if (isImageType(contentTypeOf(a.objectPath, name))) images.push(image(a.objectPath, artifactHref(stageRun.id, a.name), name));
     } else {
-      const { files } = listFiles(a.objectPath, 2000);
-      for (const f of files) {
-        if (!isImageType(contentTypeOf(join(a.objectPath, f.rel), f.rel))) continue;
-        images.push({ href: artifactHref(stageRun.id, a.name, f.rel), caption: `${stageRun.stageId} · ${a.name}/${f.rel}` });
+      for (const f of listFiles(a.objectPath, 2000).files) {
+        const path = join(a.objectPath, f.rel);
+        if (isImageType(contentTypeOf(path, f.rel))) images.push(image(path, artifactHref(stageRun.id, a.name, f.rel), `${a.name}/${f.rel}`));
       }
     }
-    if (images.length > limit) return { images: images.slice(0, limit), more: true };
   }
-  return { images, more: false };
+  images.sort(byImportance);
+  return { images: images.slice(0, limit), more: images.length > limit };
 }

@@ -29,6 +29,33 @@ const FONT_SIZE = 12;
 const CHAR_WIDTH = 7.0; // a generous average for 12 px sans-serif
 const NODE_HEIGHT = 26;
 
+/**
+ * The edges not implied by a longer path (the transitive reduction). A stage that reads the dataset and
+ * also something made from the dataset keeps only the second arrow; the graph's reachability is the same.
+ */
+export function reduceEdges(edges: readonly DagEdge[]): DagEdge[] {
+  const unique = [...new Map(edges.filter((e) => e.from !== e.to).map((e) => [`${e.from}\0${e.to}`, e])).values()];
+  const next = new Map<string, string[]>();
+  for (const e of unique) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const reachableAvoiding = (from: string, to: string): boolean => {
+    // is `to` reachable from `from` without taking the direct edge?
+    const stack = (next.get(from) ?? []).filter((n) => n !== to);
+    const seen = new Set(stack);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n === to) return true;
+      for (const m of next.get(n) ?? []) {
+        if (!seen.has(m)) {
+          seen.add(m);
+          stack.push(m);
+        }
+      }
+    }
+    return false;
+  };
+  return unique.filter((e) => !reachableAvoiding(e.from, e.to));
+}
+
 export function dagSvg(nodes: readonly DagNode[], edges: readonly DagEdge[]): string {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 8, ranksep: 48, marginx: 8, marginy: 8 });

@@ -33,9 +33,11 @@ pre.error{background:#fdecee;color:#8a1c2b;padding:10px 12px;border-radius:6px;w
 .plots{display:flex;flex-wrap:wrap;gap:14px}
 .plot{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:6px;max-width:100%;overflow-x:auto}
 .plot svg{display:block;max-width:100%;height:auto}
-.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:14px;align-items:start}
 figure{margin:0;background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:8px}
-figure img{display:block;max-width:100%;height:auto;margin:0 auto;image-rendering:auto}
+figure img{display:block;width:auto;height:auto;max-width:100%;max-height:560px;margin:0 auto}
+figure img.pixels{width:128px;image-rendering:pixelated}
+.dim{color:#8a949e}
 figcaption{font-size:12px;color:#4a5560;margin-top:6px;overflow-wrap:anywhere}
 form.compare{margin:10px 0}
 button{font:inherit;padding:5px 14px;border-radius:5px;border:1px solid #1f5fa8;background:#1f5fa8;color:#fff;cursor:pointer}

@@ -11,10 +11,16 @@ import { plotSvg } from './plot-svg.js';
 import { latestAttempts, overview } from './ui-data.js';
 import { uiTable } from './ui-table.js';
 
-const GALLERY_LIMIT = 24;
+const PER_STAGE = 4;
+const GALLERY_LIMIT = 48;
+const SMALL = 128; // pictures narrower than this are shown enlarged, pixels kept sharp
 
 export function gallery(images: readonly ArtifactImage[]): Html {
-  return html`<div class="gallery">${images.map((i) => html`<figure><a href="${i.href}"><img src="${i.href}" alt="${i.caption}" loading="lazy"></a><figcaption>${i.caption}</figcaption></figure>`)}</div>`;
+  return html`<div class="gallery">${images.map((i) => {
+    const small = i.width !== undefined && i.width < SMALL;
+    const size = i.width !== undefined && i.height !== undefined ? html` width="${small ? SMALL : i.width}" height="${small ? Math.round((SMALL * i.height) / i.width) : i.height}"` : '';
+    return html`<figure><a href="${i.href}"><img src="${i.href}" alt="${i.caption}"${size}${small ? html` class="pixels"` : ''}></a><figcaption>${i.caption}${i.width !== undefined ? html` <span class="dim">${i.width}×${i.height}</span>` : ''}</figcaption></figure>`;
+  })}</div>`;
 }
 
 function stageRow(store: SqliteRunStore, s: StageRunRecord, attempts: number): { cells: Html[] | (string | number | Html)[] } {
@@ -45,17 +51,16 @@ export async function runPage(store: SqliteRunStore, runId: number): Promise<str
   const bars = timelineBars(all.filter((s) => s.status !== 'cached'));
   const timeline = bars.length > 0 ? trusted(await plotSvg(timelineSpec({ title: `run ${runId}: where the time went`, bars }))) : undefined;
 
+  // a few pictures of every stage that made some (its largest: grids and sheets before single samples)
   const images: ArtifactImage[] = [];
   let more = false;
   for (const s of stages) {
-    if (images.length >= GALLERY_LIMIT) {
-      more = true;
-      break;
-    }
-    const got = imagesOf(store, s, GALLERY_LIMIT - images.length);
-    images.push(...got.images);
+    const got = imagesOf(store, s, PER_STAGE);
+    images.push(...got.images.map((i) => ({ ...i, caption: `${s.stageId} · ${i.caption}` })));
     more ||= got.more;
   }
+  more ||= images.length > GALLERY_LIMIT;
+  images.splice(GALLERY_LIMIT);
 
   const body = html`${facts([
     ['status', badge(run.status)],
@@ -77,6 +82,6 @@ ${uiTable(
 ${timeline ? html`<div class="plot">${timeline}</div>` : html`<p class="empty">no stage ran in this run (all cached or skipped)</p>`}
 <h2 id="images">Images</h2>
 ${images.length > 0 ? gallery(images) : html`<p class="empty">no image artifacts</p>`}
-${more ? html`<p class="note">showing the first ${GALLERY_LIMIT}; each stage's page shows all of its images</p>` : ''}`;
+${more ? html`<p class="note">the largest ${PER_STAGE} pictures of each stage (at most ${GALLERY_LIMIT}); each stage's page shows all of its images</p>` : ''}`;
   return page({ title: `Run ${runId}`, subtitle: `${run.pipelineName} · ${run.status}`, crumbs: [['runs', '/']], workspace: store.workspace, body });
 }

@@ -102,7 +102,7 @@ async function route(store: SqliteRunStore, req: IncomingMessage, res: ServerRes
   const [a, b, c, d, ...rest] = parts;
   if (parts.length === 1 && a === '') return found(runsPage(store, runsLimit));
   if (a === 'runs' && parts.length === 2) return found(await runPage(store, idOf(b)));
-  if (a === 'runs' && parts.length === 3 && c === 'dag') return found(dagPage(store, idOf(b)));
+  if (a === 'runs' && parts.length === 3 && c === 'dag') return found(dagPage(store, idOf(b), url.searchParams.has('all')));
   if (a === 'compare' && parts.length === 1) {
     const ids = url.searchParams.getAll('run').map((s) => (/^\d{1,15}$/.test(s) ? Number(s) : Number.NaN));
     try {

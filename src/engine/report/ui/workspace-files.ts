@@ -67,6 +67,13 @@ export function contentTypeOf(path: string, name: string = path): string {
 
 export const isImageType = (type: string): boolean => type.startsWith('image/');
 
+/** Width and height of a PNG from its header, or undefined for anything else. */
+export function pngSize(path: string): { width: number; height: number } | undefined {
+  const b = head(path, 24);
+  if (b.length < 24 || b.readUInt32BE(0) !== 0x89504e47 || b.subarray(12, 16).toString('latin1') !== 'IHDR') return undefined;
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
 export interface DirEntry {
   rel: string; // posix path relative to the directory
   size: number;
