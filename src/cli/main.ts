@@ -18,6 +18,7 @@ const COMMANDS: [name: string, summary: string][] = [
   ['runs', 'list runs'],
   ['metrics', 'show recorded metrics'],
   ['diff', 'compare the metrics and params of two runs'],
+  ['plots', 'Vega-Lite plots (SVG/PNG) of metrics and run timelines'],
   ['query', 'read-only SQL over the run store'],
   ['artifacts', 'list recorded artifacts'],
   ['gc', 'remove objects no run refers to'],
