@@ -90,7 +90,7 @@ export function labelledSheetSvg(sheet: LabelledSheet): string {
   out.push(`<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${esc(sheet.title, TITLE_SIZE, (width - 2 * PAD) / 1.05)}</text>`);
   if (sheet.subtitle !== undefined && sheet.subtitle !== '') {
     y += 4;
-    for (const line of wrapText(sheet.subtitle, TEXT_SIZE, width - 2 * PAD, 4)) {
+    for (const line of wrapText(sheet.subtitle, TEXT_SIZE, width - 2 * PAD, 6)) {
       y += TEXT_SIZE + 3;
       out.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#444">${escapeXml(line)}</text>`);
     }

@@ -150,7 +150,7 @@ function writeClassGrid(
   });
   writeLabelledGrid(out, 'grid.png', {
     title: `${about.method} — generation — ${about.domain}`,
-    subtitle: `Per class: images generated from test clips (${about.how}), each captioned with its clip (id without the "${about.domain}-" prefix), above the real frames of those clips.`,
+    subtitle: `Per class: generated from test clips (${about.how}), captioned with the clip, above the real frames of those clips.`,
     rows,
   });
 }

@@ -24,7 +24,7 @@ export function comparisonSpec(o: ComparisonOptions): VegaLiteSpec {
   const series = [...new Set(o.values.map((v) => v.series))];
   const panels = [...new Set(o.values.flatMap((v) => (v.panel === undefined ? [] : [v.panel])))];
   const multi = series.length > 1;
-  const y = { field: 'item', type: 'nominal', title: null, sort: items, axis: { labelLimit: 1000 } };
+  const y = { field: 'item', type: 'nominal', title: null, sort: items, axis: { labelLimit: 600 } };
   const x = { field: 'value', type: 'quantitative', title: o.metric };
   const layers: object[] = [
     {

@@ -28,7 +28,7 @@ export function curveSpec(o: CurveOptions): VegaLiteSpec {
     data: { values: o.points.map((p) => ({ series: p.series, step: p.step, value: p.value })) },
     mark: { type: 'line', strokeWidth: 1.6, point: o.points.length <= 40 ? { size: 24 } : false },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
+      x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: o.metric, scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: series.length > 1 ? 'series' : null, sort: series, legend: series.length > 1 ? { orient: 'bottom', direction: 'vertical', columns: longest > 28 ? 1 : 2, labelLimit: 1000 } : null },
     },

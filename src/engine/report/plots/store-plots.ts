@@ -12,10 +12,21 @@ export interface NamedSpec {
   spec: VegaLiteSpec;
 }
 
-/** A tag suffix that tells apart records of one stage (e.g. evaluate's table/method tags), or ''. */
-function tagSuffix(tags: Record<string, string>): string {
-  const keys = Object.keys(tags).sort();
-  return keys.length === 0 ? '' : ` {${keys.map((k) => `${k}=${tags[k]}`).join(', ')}}`;
+/**
+ * Labels that tell apart a stage's records of one metric: the stage id, plus the tags whose values differ
+ * between that stage's records (e.g. evaluate's `table`), never the tags every record of the stage shares.
+ */
+function itemLabels(records: readonly MetricRecord[]): string[] {
+  const varying = new Map<string, string[]>();
+  for (const stage of new Set(records.map((r) => r.stageId))) {
+    const mine = records.filter((r) => r.stageId === stage);
+    const keys = [...new Set(mine.flatMap((r) => Object.keys(r.tags)))].sort();
+    varying.set(stage, keys.filter((k) => new Set(mine.map((r) => r.tags[k])).size > 1));
+  }
+  return records.map((r) => {
+    const keys = varying.get(r.stageId)!;
+    return keys.length === 0 ? r.stageId : `${r.stageId} {${keys.map((k) => `${k}=${r.tags[k] ?? ''}`).join(', ')}}`;
+  });
 }
 
 /**
@@ -30,7 +41,8 @@ export function metricPlots(records: readonly MetricRecord[], options: { byRun: 
   const scalars = records.filter((r) => r.step === null && Number.isFinite(r.value));
   for (const name of [...new Set(scalars.map((r) => r.name))].sort()) {
     const rs = scalars.filter((r) => r.name === name);
-    const values = rs.map((r) => ({ item: `${r.stageId}${tagSuffix(r.tags)}`, series: showRun ? `run ${r.runId}` : '', value: r.value }));
+    const labels = itemLabels(rs);
+    const values = rs.map((r, i) => ({ item: labels[i]!, series: showRun ? `run ${r.runId}` : '', value: r.value }));
     if (values.length < 2) continue; // one bar compares nothing
     out.push({ name: `compare-${plotSlug(name)}`, spec: comparisonSpec({ title: name, metric: name, values, subtitle: showRun ? `runs ${[...runs].sort((a, b) => a - b).join(', ')}` : 'latest value of each stage' }) });
   }
