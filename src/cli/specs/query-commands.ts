@@ -1,4 +1,4 @@
-// Declarations of the commands that read the run store: runs, metrics, diff, query, artifacts, logs, gc.
+// Declarations of the commands that read the run store: runs, metrics, diff, plots, query, artifacts, logs, gc.
 import { defineCommand, OUTPUT_OPTIONS, WORKSPACE_OPTION } from './command-spec.js';
 
 export const RUNS = defineCommand({
@@ -113,4 +113,36 @@ Removes objects under .sonic/objects that no recorded artifact references (e.g. 
 failed after ingest) and tmp entries older than a day. Holds the workspace lock while it works, so it
 refuses while a run is in progress (and a run started meanwhile waits for it or fails).
 --dry-run: only report what would be removed.`,
+});
+
+export const PLOTS = defineCommand({
+  name: 'plots',
+  summary: 'Vega-Lite plots (SVG/PNG) of metrics and run timelines',
+  positionals: { min: 0, max: 0 },
+  options: {
+    ...WORKSPACE_OPTION,
+    out: { type: 'string', short: 'o' },
+    stage: { type: 'string', short: 's' },
+    name: { type: 'string' },
+    tag: { type: 'string', multiple: true, short: 't' },
+    run: { type: 'string', multiple: true, short: 'r' },
+    png: { type: 'boolean' },
+    'no-timeline': { type: 'boolean' },
+  },
+  usage: `usage: sonic plots --out DIR [--stage S] [--name N] [--tag KEY=VALUE …] [--run ID …]
+                   [--no-timeline] [--png] [--workspace DIR]
+
+Writes each plot as a Vega-Lite spec (DIR/NAME.vl.json) and its SVG rendering (DIR/NAME.svg; --png adds
+DIR/NAME.png), drawn in Node without a browser:
+  curve-METRIC      every metric logged with a step (training losses): one line per stage (per run
+                    when several --run are given)
+  compare-METRIC    every metric logged without a step, across the selected stages: one bar per
+                    stage (and tag set), one per run when several --run are given
+  timeline-runN     the stages of run N as bars over time, coloured by state (cached stages are
+                    counted in the subtitle, not drawn)
+Without --run: the current results (each stage's latest succeeded or cached run) and the latest run's
+timeline. --run ID|latest|latest~N may be repeated to compare runs.
+--stage / --name match exactly or with * wildcards, as in \`sonic metrics\`. Examples:
+  sonic plots --out plots --name 'stage*_loss'
+  sonic plots --out plots --stage 'evaluate*' --name '* AIC' --run latest --run latest~1`,
 });

@@ -19,12 +19,14 @@ export interface LabelledSheet {
   subtitle?: string; // what the rows are
   columnLabels?: readonly string[]; // above the tiles of the first row
   rows: readonly LabelledRow[];
-  /** Integer upscaling factor per tile. Default 2. */
+  /** Integer upscaling factor per tile. Default: the smallest that makes tiles at least 96 pixels wide. */
   scale?: number;
   fontFamily: string;
 }
 
 const PAD = 12;
+const MIN_WIDTH = 360;
+const MIN_TILE = 96;
 const GAP = 4;
 const TITLE_SIZE = 16;
 const TEXT_SIZE = 12;
@@ -73,20 +75,22 @@ function tilePng(image: RgbImage, scale: number): string {
 }
 
 export function labelledSheetSvg(sheet: LabelledSheet): string {
-  const scale = sheet.scale ?? 2;
+  const widest = Math.max(1, ...sheet.rows.flatMap((r) => r.images.map((i) => i.width)));
+  const scale = sheet.scale ?? Math.max(1, Math.ceil(MIN_TILE / widest));
   const tileW = Math.max(1, ...sheet.rows.flatMap((r) => r.images.map((i) => i.width))) * scale;
   const tileH = Math.max(1, ...sheet.rows.flatMap((r) => r.images.map((i) => i.height))) * scale;
   const cols = Math.max(1, ...sheet.rows.map((r) => r.images.length));
   const labelW = Math.min(240, Math.max(60, ...sheet.rows.map((r) => Math.max(textWidth(r.label, TEXT_SIZE), textWidth(r.sublabel ?? '', SMALL_SIZE))))) + 10;
   const gridW = cols * tileW + (cols - 1) * GAP;
-  const width = Math.ceil(Math.max(PAD * 2 + labelW + gridW, PAD * 2 + textWidth(sheet.title, TITLE_SIZE) * 0.9));
+  // bold runs ~5% wider than the estimate; a narrow grid still gets room for a readable subtitle
+  const width = Math.ceil(Math.max(PAD * 2 + labelW + gridW, PAD * 2 + textWidth(sheet.title, TITLE_SIZE) * 1.05, MIN_WIDTH));
   const esc = (s: string, size: number, w: number) => escapeXml(fitText(s, size, w));
   const out: string[] = [];
   let y = PAD + TITLE_SIZE;
-  out.push(`<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${esc(sheet.title, TITLE_SIZE, width - 2 * PAD)}</text>`);
+  out.push(`<text x="${PAD}" y="${y}" font-size="${TITLE_SIZE}" font-weight="bold">${esc(sheet.title, TITLE_SIZE, (width - 2 * PAD) / 1.05)}</text>`);
   if (sheet.subtitle !== undefined && sheet.subtitle !== '') {
     y += 4;
-    for (const line of wrapText(sheet.subtitle, TEXT_SIZE, width - 2 * PAD, 4)) {
+    for (const line of wrapText(sheet.subtitle, TEXT_SIZE, width - 2 * PAD, 6)) {
       y += TEXT_SIZE + 3;
       out.push(`<text x="${PAD}" y="${y}" font-size="${TEXT_SIZE}" fill="#444">${escapeXml(line)}</text>`);
     }

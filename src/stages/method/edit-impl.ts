@@ -113,7 +113,6 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
         { label: 'source', sublabel: 'its class', images: before, captions: sourceCaptions },
         { label: 'edited', sublabel: audioMode ? "→ target clip's class" : '→ target label', images: after, captions: targetCaptions },
       ],
-      scale: 3,
     });
     ctx.metric('edited', items.length);
   } finally {

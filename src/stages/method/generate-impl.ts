@@ -144,15 +144,14 @@ function writeClassGrid(
     const idx = items.map((it, i) => (it.label === label ? i : -1)).filter((i) => i >= 0).slice(0, 6);
     const ids = idx.map((i) => items[i]!.id);
     return [
-      { label: label || '(unlabelled)', sublabel: 'generated', images: idx.map((i) => images[i]!), captions: ids },
+      { label: label || '(unlabelled)', sublabel: 'generated', images: idx.map((i) => images[i]!), captions: ids.map((id) => id.replace(`${about.domain}-`, '')) },
       { label: label || '(unlabelled)', sublabel: 'real test image', images: loadImages(idx.map((i) => byId.get(items[i]!.id)!)) },
     ];
   });
   writeLabelledGrid(out, 'grid.png', {
     title: `${about.method} — generation — ${about.domain}`,
-    subtitle: `Per class: images generated from test clips (${about.how}), each captioned with its clip, above the real frames of those clips.`,
+    subtitle: `Per class: generated from test clips (${about.how}), captioned with the clip, above the real frames of those clips.`,
     rows,
-    scale: 2,
   });
 }
 
@@ -179,7 +178,6 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
     subtitle: `(1 − w)·CLAP(${e.ids[a]}) + w·CLAP(${e.ids[b]}), same noise for every w`,
     columnLabels: p.mixWeights.map((w) => `w = ${w}`),
     rows: [{ label: `${e.labels[a]} → ${e.labels[b]}`, sublabel: 'mixed audio embedding', images: await sameSeed(mixes, null) }],
-    scale: 3,
   });
   ctx.log(`mixing strip: ${e.labels[a]} → ${e.labels[b]} at w = ${p.mixWeights.join(', ')}`);
   // Volume: the waveform scaled before the audio encoder.
@@ -194,7 +192,6 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
       subtitle: `clip ${e.ids[a]}: the waveform scaled by a gain before the audio encoder, same noise`,
       columnLabels: p.volumes.map((g) => `gain ${g}`),
       rows: [{ label: e.labels[a]!, sublabel: 'quiet → loud', images: await sameSeed(vols, null) }],
-      scale: 3,
     });
     const prompts = p.prompts ?? ['', ...classesOf(rows, p.domain).filter((l) => l !== e.labels[a]).slice(0, 3)];
     const texts = await encoders.textEncoder.encodeTokens(prompts);
@@ -203,7 +200,6 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
       subtitle: `the audio of clip ${e.ids[a]} (${e.labels[a]}) with each text prompt, same noise`,
       columnLabels: prompts.map((t) => (t === '' ? '(null text)' : `"${t}"`)),
       rows: [{ label: e.labels[a]!, sublabel: 'audio + prompt', images: await sameSeed(prompts.map(() => e.audio[a]!), texts) }],
-      scale: 3,
     });
     ctx.log(`volume strip: ${e.labels[a]} at gains ${p.volumes.join(', ')}; audio+text prompts: ${prompts.map((t) => JSON.stringify(t)).join(', ')}`);
   } finally {

@@ -19,17 +19,18 @@ export interface CurveOptions {
 
 export function curveSpec(o: CurveOptions): VegaLiteSpec {
   const series = [...new Set(o.points.map((p) => p.series))];
+  const longest = Math.max(0, ...series.map((s) => s.length));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: o.subtitle !== undefined ? { text: o.title, subtitle: o.subtitle } : o.title,
-    width: o.width ?? 560,
+    width: o.width ?? 420,
     height: o.height ?? 240,
     data: { values: o.points.map((p) => ({ series: p.series, step: p.step, value: p.value })) },
     mark: { type: 'line', strokeWidth: 1.6, point: o.points.length <= 40 ? { size: 24 } : false },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
+      x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'value', type: 'quantitative', title: o.metric, scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: series.length > 1 ? 'series' : null, sort: series, legend: series.length > 1 ? { orient: 'bottom', direction: 'vertical', columns: 2 } : null },
+      color: { field: 'series', type: 'nominal', title: series.length > 1 ? 'series' : null, sort: series, legend: series.length > 1 ? { orient: 'bottom', direction: 'vertical', columns: longest > 28 ? 1 : 2, labelLimit: 1000 } : null },
     },
     config: PLOT_CONFIG,
   } as VegaLiteSpec;
@@ -45,6 +46,16 @@ export interface StepMetric {
 }
 
 /**
+ * Series names without what they all share: matrix instances of one stage (`train[data=a,x=1]`,
+ * `train[data=b,x=1]`) become their matrix values (`data=a,x=1`); anything else is left as it is.
+ */
+export function shortSeriesNames(names: readonly string[]): Map<string, string> {
+  const bases = new Set(names.map((n) => /^([^[]+)\[(.*)\]$/.exec(n)?.[1] ?? null));
+  const strip = bases.size === 1 && !bases.has(null) && names.length > 1;
+  return new Map(names.map((n) => [n, strip ? n.slice(n.indexOf('[') + 1, -1).replace(/,/g, ', ') : n]));
+}
+
+/**
  * One curve spec per metric name that has steps. A series is the stage id, prefixed with the run when the
  * records come from more than one run. Non-finite values are left out.
  */
@@ -53,15 +64,20 @@ export function stepCurveSpecs(records: readonly StepMetric[], options: { titleP
   const runs = new Set(stepped.map((r) => r.runId));
   const names = [...new Set(stepped.map((r) => r.name))].sort();
   return names.map((name) => {
-    const points = stepped
-      .filter((r) => r.name === name)
-      .map((r) => ({ series: runs.size > 1 ? `run ${r.runId} · ${r.stageId}` : r.stageId, step: r.step!, value: r.value }));
+    const mine = stepped.filter((r) => r.name === name);
+    const short = shortSeriesNames([...new Set(mine.map((r) => r.stageId))]);
+    const stripped = mine.some((r) => short.get(r.stageId) !== r.stageId);
+    const points = mine.map((r) => {
+      const stage = short.get(r.stageId)!;
+      return { series: runs.size > 1 ? `run ${r.runId} · ${stage}` : stage, step: r.step!, value: r.value };
+    });
     const nSeries = new Set(points.map((p) => p.series)).size;
+    const base = stripped ? ` of ${mine[0]!.stageId.slice(0, mine[0]!.stageId.indexOf('['))}` : '';
     return {
       name,
       spec: curveSpec({
         title: `${options.titlePrefix ?? ''}${name}`,
-        subtitle: `${points.length} points, ${nSeries} series`,
+        subtitle: `${points.length} points, ${nSeries} series${base}`,
         metric: name,
         points,
       }),

@@ -44,7 +44,7 @@ export function timelineSpec(o: { title: string; bars: readonly TimelineBar[]; s
     },
     mark: { type: 'bar', cornerRadius: 2 },
     encoding: {
-      y: { field: 'stage', type: 'nominal', title: null, sort: bars.map((b) => b.label), axis: { labelLimit: 320 } },
+      y: { field: 'stage', type: 'nominal', title: null, sort: bars.map((b) => b.label), axis: { labelLimit: 1000 } },
       x: { field: 'from', type: 'quantitative', title: `${unit} since the first stage started` },
       x2: { field: 'to' },
       color: {
