@@ -70,14 +70,15 @@ test('top-level help lists every declared command with its summary; unknown comm
     ['stages', "list a pipeline's stages"],
     ['logs', "print a stage's log"],
     ['models', 'every weight file of the model registry'],
-    ['ui', 'read-only web view'],
+    ['ui', 'a local, read-only web view'],
+    ['plots', 'Vega-Lite plots'],
     ['diff', 'compare the params and metrics of two runs'],
   ]) {
     assert.match(help.stdout, new RegExp(`^  ${name} +${summary.replace(/[()]/g, '\\$&')}`, 'm'));
   }
   const typo = await sonic('stauts', 'p.yaml');
   assert.equal(typo.code, 2);
-  assert.match(typo.stderr, /^sonic: unknown command "stauts" \(did you mean "status"\?\)/);
+  assert.match(typo.stderr, /^sonic: unknown command "stauts" \(did you mean "status" or "stages"\?\)/);
 });
 
 test('run, status and dag share the declaration style: --help, option suggestions, argument counts', async () => {
