@@ -1,7 +1,6 @@
 // Markup for `sonic ui` built with a tagged template that escapes every interpolated value, so text from the
 // store (stage ids, params, log lines, error messages) can never become markup. Only Html values (built
 // with `html` itself or `trusted`) pass through as they are.
-
 export class Html {
   constructor(readonly text: string) {}
   toString(): string {
@@ -9,9 +8,9 @@ export class Html {
   }
 }
 
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../html/escape.js';
+
+export const escapeText = escapeHtml;
 
 function part(v: unknown): string {
   if (v instanceof Html) return v.text;
