@@ -1,14 +1,14 @@
 // Markup for `sonic ui` built with a tagged template that escapes every interpolated value, so text from the
 // store (stage ids, params, log lines, error messages) can never become markup. Only Html values (built
 // with `html` itself or `trusted`) pass through as they are.
+import { escapeHtml } from '../html/escape.js';
+
 export class Html {
   constructor(readonly text: string) {}
   toString(): string {
     return this.text;
   }
 }
-
-import { escapeHtml } from '../html/escape.js';
 
 export const escapeText = escapeHtml;
 
