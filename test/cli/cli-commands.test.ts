@@ -142,6 +142,24 @@ test('sonic logs prints the log of the latest attempt, of a given run, and expla
   assert.equal(follow.stdout, latest.stdout);
 });
 
+test('sonic logs --follow prints a running stage\'s log as it grows and stops when the stage finishes', async () => {
+  writeFileSync(join(dir, 'slow.yaml'), 'version: 1\nname: slow\nstages:\n  loop:\n    uses: test/busy-loop\n    with: {steps: 80, stepMs: 100}\n    outputs: {result: r.txt}\n');
+  const ws = join(dir, 'slow-ws');
+  const run = sonic('run', 'slow.yaml', '--workspace', ws);
+  const t0 = Date.now();
+  for (;;) {
+    const probe = await sonic('logs', 'loop', '--workspace', ws);
+    if (probe.code === 0 && probe.stdout.includes('busy loop started')) break;
+    assert.ok(Date.now() - t0 < 60_000, `the stage never started logging: ${probe.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const follow = await sonic('logs', 'loop', '--follow', '--workspace', ws);
+  assert.equal((await run).code, 0);
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.match(follow.stderr, /^==> stage loop, run 1, attempt 1, running: /, 'followed while running');
+  assert.match(follow.stdout, /busy loop started[\s\S]*stage loop succeeded\n$/, 'and kept reading until the runner\'s closing note');
+});
+
 test('sonic diff compares params (from every stage run) and metrics', async () => {
   const both = await sonic('diff', '1', '2');
   assert.equal(both.code, 0, both.stderr);

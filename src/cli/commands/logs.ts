@@ -40,6 +40,8 @@ async function follow(store: SqliteRunStore, rec: StageRunRecord, io: Io, signal
   for (;;) {
     if (current.logPath !== null) offset = readFrom(current.logPath, offset, io.stdout);
     if (!ACTIVE.has(current.status) || signal.aborted) {
+      // the runner's closing note lands in the log just after the status changes
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
       if (current.logPath !== null) readFrom(current.logPath, offset, io.stdout);
       return;
     }
