@@ -54,6 +54,8 @@ export interface PageOptions {
   subtitle?: string;
   workspace: string;
   body: Html;
+  /** Reload the page every N seconds (a run or stage still running). */
+  refreshSeconds?: number;
 }
 
 export function page(o: PageOptions): string {
@@ -61,7 +63,7 @@ export function page(o: PageOptions): string {
     ? html`<div class="crumbs">${o.crumbs.map(([label, href], i) => html`${i > 0 ? ' / ' : ''}<a href="${href}">${label}</a>`)}</div>`
     : '';
   return `<!DOCTYPE html>\n${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,"><title>${o.title} · sonic ui</title><style>${trusted(CSS)}</style></head>
+${o.refreshSeconds !== undefined ? html`<meta http-equiv="refresh" content="${o.refreshSeconds}">` : ''}<link rel="icon" href="data:,"><title>${o.title} · sonic ui</title><style>${trusted(CSS)}</style></head>
 <body><div class="top"><a href="/">sonic ui</a><a href="/">runs</a><span class="ws">${o.workspace}</span></div>
 <main>${crumbs}<h1>${o.title}</h1>${o.subtitle !== undefined ? html`<p class="sub">${o.subtitle}</p>` : ''}
 ${o.body}</main></body></html>`}\n`;

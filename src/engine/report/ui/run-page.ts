@@ -12,6 +12,7 @@ import { latestAttempts, overview } from './ui-data.js';
 import { uiTable } from './ui-table.js';
 
 const PER_STAGE = 4;
+export const REFRESH_SECONDS = 5; // pages of something still running reload themselves
 const GALLERY_LIMIT = 48;
 const SMALL = 128; // pictures narrower than this are shown enlarged, pixels kept sharp
 
@@ -83,5 +84,5 @@ ${timeline ? html`<div class="plot">${timeline}</div>` : html`<p class="empty">n
 <h2 id="images">Images</h2>
 ${images.length > 0 ? gallery(images) : html`<p class="empty">no image artifacts</p>`}
 ${more ? html`<p class="note">the largest ${PER_STAGE} pictures of each stage (at most ${GALLERY_LIMIT}); each stage's page shows all of its images</p>` : ''}`;
-  return page({ title: `Run ${runId}`, subtitle: `${run.pipelineName} · ${run.status}`, crumbs: [['runs', '/']], workspace: store.workspace, body });
+  return page({ ...(run.status === 'running' ? { refreshSeconds: REFRESH_SECONDS } : {}), title: `Run ${runId}`, subtitle: `${run.pipelineName} · ${run.status}`, crumbs: [['runs', '/']], workspace: store.workspace, body });
 }

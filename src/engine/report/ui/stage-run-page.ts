@@ -8,7 +8,7 @@ import { artifactHref, imagesOf } from './artifact-images.js';
 import { html, trusted } from './html.js';
 import { badge, facts, page } from './layout.js';
 import { plotSvg } from './plot-svg.js';
-import { gallery } from './run-page.js';
+import { gallery, REFRESH_SECONDS } from './run-page.js';
 import { fingerprintOf, metricsOfStageRun } from './ui-data.js';
 import { uiTable } from './ui-table.js';
 import { isInside, tailText } from './workspace-files.js';
@@ -69,6 +69,7 @@ ${
     : html`<p class="note">${log.cut ? `the last ${formatBytes(LOG_TAIL_BYTES)}; ` : ''}<a href="/stage-runs/${source.id}/log">the whole log as text</a></p><pre class="log">${log.text}</pre>`
 }`;
   return page({
+    ...(s.status === 'running' || s.status === 'pending' ? { refreshSeconds: REFRESH_SECONDS } : {}),
     title: s.stageId,
     subtitle: `stage run ${id} · run ${s.runId} · ${s.status}`,
     crumbs: [
