@@ -36,8 +36,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         title: `metrics: run ${a} vs run ${b}`,
       });
       if (!both) {
-        const { title: _title, ...table } = values['params-only'] ? params : metrics;
-        emitTable(table, format, values.out, io);
+        const table = values['params-only'] ? params : metrics;
+        emitTable({ columns: table.columns, rows: table.rows }, format, values.out, io); // one table: no title
         return 0;
       }
       const color = io.stdoutIsTTY && !io.env['NO_COLOR'];
