@@ -164,8 +164,8 @@ function plainProgress(out: { write(s: string): unknown }, options: ProgressOpti
   const tickMs = Math.max(1, Math.floor(heartbeatMs / 3));
   const active = new Map<string, Active & { lastLine: number }>();
   const cached: string[] = [];
-  // a multi-line message (a failure and its log path) gets the timestamp on its first line only
-  const emit = (t: number, text: string): void => void out.write(`${timestamp(t)} ${text}\n`);
+  // every line carries the timestamp, the second line of a failure (its log path) too
+  const emit = (t: number, text: string): void => void out.write(text.split('\n').map((line) => `${timestamp(t)} ${line}\n`).join(''));
   const flushCached = (): void => {
     if (cached.length === 0) return;
     const shown = cached.slice(0, 5).join(', ');

@@ -27,7 +27,7 @@ test('plain progress: one timestamped line per start and finish, failures name t
       '2026-03-04T05:06:08Z > train started [gpus 1]',
       '2026-03-04T05:06:10Z > eval started',
       '2026-03-04T05:06:11Z ✗ eval failed 1.5s: boom',
-      '    log: /w/l2',
+      '2026-03-04T05:06:11Z     log: /w/l2',
       '2026-03-04T05:06:12Z ✓ train succeeded 1m05s',
       '',
     ].join('\n'),
