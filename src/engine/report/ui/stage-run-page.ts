@@ -42,7 +42,7 @@ export async function stageRunPage(store: SqliteRunStore, id: number): Promise<s
     ['fingerprint', s.fingerprint.slice(0, 16)],
     ...(source !== s ? ([['outputs from', html`<a href="/stage-runs/${source.id}">stage run ${source.id}</a> of <a href="/runs/${source.runId}">run ${source.runId}</a>`]] as [string, ReturnType<typeof html>][]) : []),
   ])}
-<h2 id="why">Why it ran</h2><p>${s.reason}</p>
+<h2 id="why">${s.status === 'cached' ? 'Why it was cached' : s.status === 'skipped' ? 'Why it was skipped' : 'Why it ran'}</h2><p>${s.reason}</p>
 ${s.error ? html`<pre class="error">${s.error}</pre>` : ''}
 <h2 id="params">Params</h2>
 ${uiTable([{ label: 'param' }, { label: 'value', className: 'mono' }], params.map(([k, v]) => ({ cells: [k, v] })), 'no params')}
