@@ -1,18 +1,5 @@
-// Small argument helpers shared by commands (node:util parseArgs does the parsing).
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Value parsers of the pipeline commands' options (run-command.ts does the argument parsing).
 import { UsageError } from './cli-error.js';
-
-const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
-/** Named so the emitted declaration (d.ts) can state parse's return type. */
-type ParsedArgs<T extends ParseArgsConfig['options']> = ReturnType<typeof parseArgs<{ args: string[]; options: T & typeof HELP_OPTION; allowPositionals: true; strict: true }>>;
-
-export function parse<T extends ParseArgsConfig['options']>(argv: string[], options: T, usage: string): ParsedArgs<T> {
-  try {
-    return parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
-  }
-}
 
 export function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The `sonic` command: dispatches `sonic <cmd> …` to src/cli/commands/<cmd>.ts (each exports main(argv)).
+// The `sonic` command: dispatches `sonic <cmd> …` to src/cli/commands/<cmd>.ts (each exports main(argv));
+// the commands are declared in src/cli/specs/, which the help and "did you mean" read.
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SONIC_VERSION } from '../version.js';
+import { closeNames } from '../engine/config/suggest.js';
+import { COMMAND_SPECS } from './specs/index.js';
 
 /**
  * Errors that are the user's to fix: printed as their message, exit 2. Matched by name so that `sonic`
@@ -10,35 +13,22 @@ import { SONIC_VERSION } from '../version.js';
  */
 const USER_ERRORS = new Set(['UsageError', 'RunUsageError', 'WorkspaceLockedError', 'StoreError', 'WorkspaceMissingError', 'SchemaVersionError', 'ExecutorConfigError']);
 
-/** Every command the CLI knows; a command whose module is not built in is left out of the help. */
-const COMMANDS: [name: string, summary: string][] = [
-  ['run', 'run a pipeline (what changed, and everything it needs)'],
-  ['status', 'when each stage last succeeded and why it would rerun'],
-  ['dag', 'print the stage graph (ASCII tree or --mermaid)'],
-  ['runs', 'list runs'],
-  ['metrics', 'show recorded metrics'],
-  ['diff', 'compare the metrics and params of two runs'],
-  ['query', 'read-only SQL over the run store'],
-  ['artifacts', 'list recorded artifacts'],
-  ['gc', 'remove objects no run refers to'],
-  ['doctor', 'what this machine can run: backends, GPU adapters, ffmpeg, Slurm'],
-];
-
 type CommandModule = { main(argv: string[]): Promise<number> };
 
 const commandPath = (name: string) => fileURLToPath(new URL(`./commands/${name}.js`, import.meta.url));
-const available = () => COMMANDS.filter(([name]) => existsSync(commandPath(name)));
+/** The declared commands whose module is built in (a command left out of a build is left out of the help). */
+const available = () => COMMAND_SPECS.filter((c) => existsSync(commandPath(c.name)));
 
 function help(): string {
   const cmds = available();
-  const w = Math.max(...cmds.map(([n]) => n.length));
+  const w = Math.max(...cmds.map((c) => c.name.length));
   return [
     `sonic ${SONIC_VERSION}: cached, resumable experiment pipelines`,
     '',
     'usage: sonic <command> [args]   (sonic <command> --help for details)',
     '',
     'commands:',
-    ...cmds.map(([n, s]) => `  ${n.padEnd(w)}  ${s}`),
+    ...cmds.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted',
   ].join('\n');
@@ -54,8 +44,10 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(`${SONIC_VERSION}\n`);
     return 0;
   }
-  if (!/^[a-z][a-z-]*$/.test(cmd) || !COMMANDS.some(([n]) => n === cmd) || !existsSync(commandPath(cmd))) {
-    process.stderr.write(`sonic: unknown command "${cmd}"\n\n${help()}\n`);
+  if (!/^[a-z][a-z-]*$/.test(cmd) || !available().some((c) => c.name === cmd)) {
+    const close = closeNames(cmd, available().map((c) => c.name));
+    const hint = close.length > 0 ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : '';
+    process.stderr.write(`sonic: unknown command "${cmd}"${hint}\n\n${help()}\n`);
     return 2;
   }
   try {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/commands/doctor.js';
-import type { Io } from '../../src/cli/query-support.js';
+import type { Io } from '../../src/cli/run-command.js';
 import { webgpuSkipReason } from '../compute/webgpu/webgpu-gate.js';
 
 const noAdapter = await webgpuSkipReason(); // also points VK_DRIVER_FILES at SwiftShader when it is installed

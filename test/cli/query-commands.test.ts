@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openRunStore } from '../../src/engine/store/run-store.js';
 import { openWorkspace } from '../../src/engine/store/workspace.js';
-import type { Io } from '../../src/cli/query-support.js';
+import type { Io } from '../../src/cli/run-command.js';
 import { main as runsMain } from '../../src/cli/commands/runs.js';
 import { main as metricsMain } from '../../src/cli/commands/metrics.js';
 import { main as diffMain } from '../../src/cli/commands/diff.js';
@@ -76,8 +76,11 @@ test('sonic metrics --run latest~1 --tag, --out with format from the extension',
 test('sonic metrics: bad flags and values exit 2 with a message, conflicting cells exit 1', async () => {
   let c = io();
   assert.equal(await metricsMain(['--bogus'], c), 2);
-  assert.match(c.err, /sonic metrics: Unknown option '--bogus'/);
+  assert.match(c.err, /sonic metrics: unknown option --bogus\n/);
   assert.match(c.err, /usage: sonic metrics/);
+  c = io();
+  assert.equal(await metricsMain(['--stgae', 'x'], c), 2);
+  assert.match(c.err, /sonic metrics: unknown option --stgae \(did you mean "--stage"\?\)/);
   c = io();
   assert.equal(await metricsMain(['--format', 'xml'], c), 2);
   assert.match(c.err, /--format must be one of table, md, csv, json/);
@@ -106,7 +109,7 @@ test('sonic runs lists newest first', async () => {
 
 test('sonic diff shows deltas between two runs', async () => {
   const c = io();
-  assert.equal(await diffMain(['1', 'latest', '--format', 'csv', '--changed'], c), 0, c.err);
+  assert.equal(await diffMain(['1', 'latest', '--format', 'csv', '--changed', '--metrics-only'], c), 0, c.err);
   assert.equal(c.out, 'stage,name,step,tags,run 1,run 2,delta,delta %\neval[ablation=full],ais,,ablation=full,0.5,0.6,0.09999999999999998,19.999999999999996\n');
   const bad = io();
   assert.equal(await diffMain(['1'], bad), 2);

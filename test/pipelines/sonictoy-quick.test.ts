@@ -11,6 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../../src/data/tabular/csv.js';
 import { readPng } from '../../src/data/media/png.js';
+import { chromiumSkipReason } from '../helpers/browser.js';
+import { checkStaticReport } from '../helpers/static-report-check.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(REPO, 'dist', 'src', 'cli', 'main.js');
@@ -113,6 +115,12 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout + again.stderr, / 0 ran, \d+ cached/, `second run was not fully cached:\n${again.stdout.slice(-2000)}`);
   console.log(`sonictoy quick: first run ${seconds.toFixed(0)} s`);
+});
+
+test('the quick run\'s HTML report opens in Chromium: no console errors or network, tables, pictures, navigation', { skip: chromiumSkipReason(), timeout: 120_000 }, async () => {
+  const index = join(ws, 'out', 'sonictoy', 'index.html');
+  assert.ok(existsSync(index), `the report stage wrote no ${index} (the first test's run makes it)`);
+  await checkStaticReport(index, 'report-sonictoy-quick');
 });
 
 test('sonictoy quick profile is deterministic: a second workspace from scratch logs every metric identically', { timeout: 600_000 }, () => {

@@ -1,29 +1,9 @@
 // sonic artifacts: what the stages produced and where it lives in the object store.
 import { formatBytes } from '../../engine/report/format-number.js';
 import type { Table } from '../../engine/report/table.js';
-import {
-  chooseFormat,
-  emitTable,
-  openStoreForReading,
-  OUTPUT_OPTIONS,
-  parseRunRef,
-  processIo,
-  runCommand,
-  WORKSPACE_OPTION,
-  type Io,
-} from '../query-support.js';
-
-const USAGE = `usage: sonic artifacts [--stage S] [--run ID] [--format table|md|csv|json] [--out FILE] [--workspace DIR]
-
-Without --run: the artifacts of every stage's latest succeeded (or cached) run; with --run ID|latest|latest~N:
-that run's. Terminal and markdown show a 12-character hash prefix and human sizes; CSV and JSON the full
-hash and bytes.`;
-
-const SPEC = {
-  name: 'artifacts',
-  usage: USAGE,
-  options: { ...WORKSPACE_OPTION, ...OUTPUT_OPTIONS, stage: { type: 'string', short: 's' }, run: { type: 'string', short: 'r' } },
-} as const;
+import { chooseFormat, emitTable, openStoreForReading, parseRunRef } from '../query-support.js';
+import { processIo, runCommand, type Io } from '../run-command.js';
+import { ARTIFACTS as SPEC } from '../specs/query-commands.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   return runCommand(SPEC, argv, io, (values) => {

@@ -6,16 +6,9 @@ import { ffmpegAvailable, ffmpegBinaries, FFMPEG_INSTALL_HINT } from '../../data
 import { DEFAULT_SLURM_COMMANDS, runCommand as runSlurm } from '../../engine/exec/slurm/slurm-cli.js';
 import { estimateUNetMemory } from '../../sonic/unet/memory-estimate.js';
 import { SD14_UNET_CONFIG } from '../../sonic/unet/config.js';
-import { processIo, runCommand, type Io } from '../query-support.js';
+import { processIo, runCommand, type Io } from '../run-command.js';
+import { DOCTOR as SPEC } from '../specs/tool-commands.js';
 
-const USAGE = `usage: sonic doctor [--json]
-
-Prints the tfjs backends that load here and which one \`auto\` picks (tensorflow → webgpu on a hardware
-adapter → wasm → cpu), the GPU adapters Dawn sees with their buffer limits (index = the GPU id --gpus and
-resources.gpu select), whether SD-1.4 fits each backend for sampling and adapter training at 512 px, and
-whether ffmpeg and Slurm are usable. --json: the same as one JSON object.`;
-
-const SPEC = { name: 'doctor', usage: USAGE, options: { json: { type: 'boolean' } } } as const;
 
 interface Tool {
   name: string;

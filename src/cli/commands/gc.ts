@@ -2,20 +2,9 @@
 import { formatBytes } from '../../engine/report/format-number.js';
 import { gcWorkspace, openWorkspace, resolveWorkspaceDir } from '../../engine/store/workspace.js';
 import { acquireWorkspaceLock, WorkspaceLockedError, type WorkspaceLock } from '../../engine/runner/workspace-lock.js';
-import { openStoreForReading, processIo, runCommand, WORKSPACE_OPTION, type Io } from '../query-support.js';
-
-const USAGE = `usage: sonic gc [--dry-run] [--workspace DIR]
-
-Removes objects under .sonic/objects that no recorded artifact references (e.g. outputs of stages that
-failed after ingest) and tmp entries older than a day. Holds the workspace lock while it works, so it
-refuses while a run is in progress (and a run started meanwhile waits for it or fails).
---dry-run: only report what would be removed.`;
-
-const SPEC = {
-  name: 'gc',
-  usage: USAGE,
-  options: { ...WORKSPACE_OPTION, 'dry-run': { type: 'boolean', short: 'n' } },
-} as const;
+import { openStoreForReading } from '../query-support.js';
+import { processIo, runCommand, type Io } from '../run-command.js';
+import { GC as SPEC } from '../specs/query-commands.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   return runCommand(SPEC, argv, io, async (values) => {

@@ -1,5 +1,7 @@
 // sonic run PIPELINE [TARGET…]: plan, then execute what changed.
-import { parse, gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
+import { gpuList, memoryMB, positiveInt, setPairs } from '../args.js';
+import { processIo, runCommand, type CommandValues, type Io } from '../run-command.js';
+import { RUN as SPEC } from '../specs/pipeline-commands.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
 import { executorForRun } from '../../engine/exec/slurm/executor-for-run.js';
@@ -7,55 +9,13 @@ import { defaultExecutorConfig, executorConfigFileForStateDir } from '../../engi
 import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
 import { formatPlan, formatSummary } from '../../engine/runner/run-summary.js';
 
-export const USAGE = `usage: sonic run PIPELINE [TARGET…] [options]
-
-Runs the targets (stage ids or base ids of matrix stages) and everything they depend on; all stages when
-no target is given. Stages whose fingerprint matches an earlier successful run are reused, not rerun.
-
-options:
-  --set KEY=VALUE     override a pipeline var (repeatable)
-  --jobs N            run at most N stages at once (default: --cpus)
-  --cpus N            cpu budget shared by running stages (default: all cores)
-  --memory SIZE       memory budget, e.g. 8GB (default: total memory)
-  --gpus IDS          GPU device ids to hand out, e.g. 0,1 (default: detected with nvidia-smi)
-  --force STAGE       rerun STAGE even if cached (repeatable; base ids select all instances)
-  --dry-run           print what would run and why; execute nothing
-  --fail-fast         on the first failure stop scheduling and cancel running stages
-  --wait              wait for another run holding the workspace lock instead of failing
-  --no-progress       plain line output instead of the live progress display
-  --log-limit SIZE    cap on each stage's log file, e.g. 200MB (default 64MB); output past it is discarded
-  --workspace DIR     the .sonic directory (default: $SONIC_WORKSPACE, else ./.sonic)
-  --executor NAME     where stages run: local or slurm (default: the workspace config's executor.default,
-                      else local); overrides executor.default and executor.stages
-
-exit codes: 0 ok, 1 a stage failed, 2 usage or config error, 130 interrupted`;
-
 const mbToBytes = (mb: number | undefined) => (mb === undefined ? undefined : mb * 1024 * 1024);
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      set: { type: 'string', multiple: true },
-      jobs: { type: 'string' },
-      cpus: { type: 'string' },
-      memory: { type: 'string' },
-      gpus: { type: 'string' },
-      force: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean' },
-      'fail-fast': { type: 'boolean' },
-      wait: { type: 'boolean' },
-      'no-progress': { type: 'boolean' },
-      workspace: { type: 'string' },
-      executor: { type: 'string' },
-      'log-limit': { type: 'string' },
-    },
-    USAGE,
-  );
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  return runCommand(SPEC, argv, io, (values, positionals) => run(argv, values, positionals, io));
+}
+
+async function run(argv: string[], values: Values, positionals: string[], io: Io): Promise<number> {
   const [file, ...targets] = positionals;
   const budget = {
     ...optional('jobs', positiveInt(values.jobs, '--jobs')),
@@ -77,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   });
 
   const notice = (ctx.pipeline.notice ?? '').trim();
-  if (notice) process.stderr.write(`sonic: ${notice}\n`);
+  if (notice) io.stderr(`sonic: ${notice}\n`);
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -107,12 +67,12 @@ export async function main(argv: string[]): Promise<number> {
       executor,
       argv: ['run', ...argv],
     });
-    process.stdout.write(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));
-    if (notice) process.stderr.write(`sonic: ${notice}\n`);
+    io.stdout(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));
+    if (notice) io.stderr(`sonic: ${notice}\n`);
     return summary.exitCode;
   } catch (err) {
     if (controller.signal.aborted && err instanceof WorkspaceLockedError) {
-      process.stderr.write('sonic run: interrupted while waiting for the workspace lock\n');
+      io.stderr('sonic run: interrupted while waiting for the workspace lock\n');
       return 130;
     }
     throw err;
@@ -121,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSigint);
   }
 }
+
+type Values = CommandValues<typeof SPEC.options>;
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

@@ -1,27 +1,9 @@
 // sonic runs: the most recent runs with their outcome and what their stages did.
 import { formatDuration } from '../../engine/report/format-number.js';
 import type { Table } from '../../engine/report/table.js';
-import {
-  chooseFormat,
-  emitTable,
-  openStoreForReading,
-  OUTPUT_OPTIONS,
-  parsePositiveInt,
-  processIo,
-  runCommand,
-  WORKSPACE_OPTION,
-  type Io,
-} from '../query-support.js';
-
-const USAGE = `usage: sonic runs [--limit N] [--format table|md|csv|json] [--out FILE] [--workspace DIR]
-
-Lists the most recent runs (default 20), newest first, with how many stages ran, were cached or failed.`;
-
-const SPEC = {
-  name: 'runs',
-  usage: USAGE,
-  options: { ...WORKSPACE_OPTION, ...OUTPUT_OPTIONS, limit: { type: 'string', short: 'n' } },
-} as const;
+import { chooseFormat, emitTable, openStoreForReading, parsePositiveInt } from '../query-support.js';
+import { processIo, runCommand, type Io } from '../run-command.js';
+import { RUNS as SPEC } from '../specs/query-commands.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   return runCommand(SPEC, argv, io, (values) => {

@@ -1,6 +1,8 @@
 // Terminal output of a run. `tty`: finished stages scroll as permanent lines while a live block of the
 // running stages (state, progress bar, elapsed time) is redrawn in place. `plain`: one line per event,
-// for logs and pipes. `none`: only the final summary, printed by the caller.
+// for logs and pipes: each line starts with a UTC timestamp, and every running stage gets a heartbeat line
+// (its progress, or its last log message) at least every 30 s, so a long stage in CI or under nohup is
+// never silent. `none`: only the final summary, printed by the caller.
 import type { RunEvent, RunEventListener } from './run-events.js';
 
 export type ProgressMode = 'tty' | 'plain' | 'none';
@@ -43,11 +45,34 @@ function finishedLine(e: Extract<RunEvent, { type: 'stage-finished' }>): string 
   return line;
 }
 
-export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | { write(s: string): unknown } = process.stderr): {
+export interface ProgressOptions {
+  /** Plain mode: the longest a running stage stays silent (default 30 s). */
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+export const HEARTBEAT_MS = 30_000;
+
+/** `2026-01-02T03:04:05Z`: the timestamp that starts every plain line. */
+export function timestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+function activeDetail(a: Active): string {
+  if (a.total !== undefined) return ` ${bar(a.done ?? 0, a.total)}${a.label ? ` ${a.label}` : ''}`;
+  return a.lastLog ? `: ${a.lastLog.replace(/\s+/g, ' ')}` : '';
+}
+
+export function terminalProgress(
+  mode: ProgressMode,
+  out: NodeJS.WriteStream | { write(s: string): unknown } = process.stderr,
+  options: ProgressOptions = {},
+): {
   listener: RunEventListener;
   stop(): void;
 } {
   if (mode === 'none') return { listener: () => {}, stop: () => {} };
+  if (mode === 'plain') return plainProgress(out, options);
   const rawWrite = (s: string) => void out.write(s);
   // cache hits arrive in one burst: they are folded into a single line
   const cached: string[] = [];
@@ -61,18 +86,6 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
     flushCached();
     rawWrite(s);
   };
-  if (mode === 'plain') {
-    return {
-      listener: (e) => {
-        if (e.type === 'stage-finished' && e.status === 'cached') cached.push(e.stageId);
-        else if (e.type === 'stage-started') write(`> ${e.stageId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length ? ` [gpus ${e.gpus.join(',')}]` : ''}\n`);
-        else if (e.type === 'stage-finished') write(`${finishedLine(e)}\n`);
-        else if (e.type === 'run-finished') flushCached();
-      },
-      stop: flushCached,
-    };
-  }
-
   const active = new Map<string, Active>();
   let drawnLines = 0;
   let total = 0;
@@ -141,5 +154,72 @@ export function terminalProgress(mode: ProgressMode, out: NodeJS.WriteStream | {
       clear();
       flushCached();
     },
+  };
+}
+
+/** One timestamped line per event, cache hits folded, and a heartbeat per running stage. */
+function plainProgress(out: { write(s: string): unknown }, options: ProgressOptions): { listener: RunEventListener; stop(): void } {
+  const now = options.now ?? Date.now;
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
+  const tickMs = Math.max(1, Math.floor(heartbeatMs / 3));
+  const active = new Map<string, Active & { lastLine: number }>();
+  const cached: string[] = [];
+  // every line carries the timestamp, the second line of a failure (its log path) too
+  const emit = (t: number, text: string): void => void out.write(text.split('\n').map((line) => `${timestamp(t)} ${line}\n`).join(''));
+  const flushCached = (): void => {
+    if (cached.length === 0) return;
+    const shown = cached.slice(0, 5).join(', ');
+    emit(now(), `= ${cached.length} stage${cached.length === 1 ? '' : 's'} cached: ${shown}${cached.length > 5 ? `, … (+${cached.length - 5})` : ''}`);
+    cached.length = 0;
+  };
+  const write = (t: number, text: string): void => {
+    flushCached();
+    emit(t, text);
+  };
+  const heartbeat = (): void => {
+    const t = now();
+    for (const a of active.values()) {
+      if (t - a.lastLine < heartbeatMs - tickMs) continue;
+      write(t, `… ${a.stageId} running ${formatDuration(t - a.startedAt)}${activeDetail(a)}`);
+      a.lastLine = t;
+    }
+  };
+  // ticks at a third of the period and speaks when the next tick would be too late: a line every 2/3 to 1 period
+  const timer = setInterval(heartbeat, tickMs);
+  timer.unref();
+  const stop = (): void => {
+    clearInterval(timer);
+    flushCached();
+  };
+  return {
+    listener: (e) => {
+      switch (e.type) {
+        case 'stage-started':
+          active.set(e.stageId, { stageId: e.stageId, startedAt: e.t, lastLine: e.t });
+          write(e.t, `> ${e.stageId} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}${e.gpus.length ? ` [gpus ${e.gpus.join(',')}]` : ''}`);
+          return;
+        case 'stage-progress': {
+          const a = active.get(e.stageId);
+          if (a) Object.assign(a, { done: e.done, total: e.total, label: e.label });
+          return;
+        }
+        case 'stage-log': {
+          const a = active.get(e.stageId);
+          if (a) a.lastLog = e.message;
+          return;
+        }
+        case 'stage-finished':
+          if (!e.willRetry) active.delete(e.stageId);
+          if (e.status === 'cached') cached.push(e.stageId);
+          else write(e.t, finishedLine(e));
+          return;
+        case 'run-finished':
+          stop();
+          return;
+        default:
+          return;
+      }
+    },
+    stop,
   };
 }

@@ -24,6 +24,7 @@ export interface JobFile {
   gpus: number[];
   env: Record<string, string>;
   tags: Record<string, string>;
+  runRecord?: string; // path of run-record.json, for stages that declare readsRunRecord
 }
 
 export type StageEvent =

@@ -2,10 +2,11 @@
 // `node stage-worker.js <job.json>`. Imports the stage modules named
 // in the job, runs the stage with a StageContext that appends to events.jsonl, and writes result.json
 // atomically. stdout/stderr are the stage's log (the executor points them at log.txt).
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StageContext, StageDefinition, StageModuleExports } from '../stage/stage-definition.js';
+import type { RunRecord } from '../stage/run-record.js';
 import { appendStageEvent, jobPaths, readJobFile, writeJobResult } from './job-files.js';
 import type { JobFile, JobResult } from './job-protocol.js';
 import { runCommandJob } from './worker-run-command.js';
@@ -57,6 +58,10 @@ function makeContext(job: JobFile, stageRunDir: string, params: unknown, signal:
         ...(options?.step !== undefined ? { step: options.step } : {}),
         ...(options?.tags ? { tags: options.tags } : {}),
       });
+    },
+    runRecord() {
+      if (job.runRecord === undefined) throw new Error(`stage ${job.stageId} reads the run record but its definition does not declare readsRunRecord`);
+      return JSON.parse(readFileSync(job.runRecord, 'utf8')) as RunRecord;
     },
   };
 }

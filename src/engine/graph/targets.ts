@@ -1,6 +1,7 @@
 // Target selection: `sonic run P t1 t2` runs the targets and all their ancestors. A target may be an
 // expanded id (`train[data=hits]`) or a base id (`train`), which selects every matrix instance.
 import type { StageGraph } from './dag.js';
+import { closeNames } from '../config/suggest.js';
 
 export class UnknownTargetError extends Error {}
 
@@ -10,8 +11,10 @@ export function resolveStageNames(graph: StageGraph, names: string[], what = 'ta
   for (const name of names) {
     const matched = graph.stages.has(name) ? [name] : [...graph.stages.values()].filter((s) => s.baseId === name).map((s) => s.id);
     if (matched.length === 0) {
-      const known = [...new Set([...graph.stages.values()].map((s) => s.baseId))].join(', ');
-      throw new UnknownTargetError(`unknown ${what} "${name}" (stages: ${known})`);
+      const bases = [...new Set([...graph.stages.values()].map((s) => s.baseId))];
+      const close = closeNames(name, [...bases, ...graph.stages.keys()]);
+      const hint = close.length > 0 ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}? ` : '';
+      throw new UnknownTargetError(`unknown ${what} "${name}" (${hint}stages: ${bases.join(', ')})`);
     }
     for (const id of matched) if (!out.includes(id)) out.push(id);
   }

@@ -34,6 +34,8 @@ import { commitFailureMessage, isDiskFull, PendingObjects, removeOrphanedObjects
 
 type StoredOutput = StoredObject & { created: boolean };
 import { inputsChangedDuringRun, inputsChangedMessage } from './input-recheck.js';
+import { buildRunRecord, upstreamStageIds, writeRunRecord } from './run-record.js';
+import { RUN_RECORD_FILE } from '../stage/run-record.js';
 import { emptyCounts, type RunSummary, type StageSummary } from './run-summary.js';
 
 export interface RunPipelineOptions {
@@ -491,6 +493,17 @@ class RunExecution {
     }
   }
 
+  private readsRunRecord(stage: PlannedStage['stage']): boolean {
+    return stage.uses !== undefined && this.options.catalog?.get(stage.uses)?.readsRunRecord === true;
+  }
+
+  private writeRunRecordFor(stageId: string, stageRunDir: string): string {
+    const upstream = upstreamStageIds(this.pipeline.stages, stageId).flatMap((id) => this.results.get(id) ?? []);
+    const path = join(stageRunDir, RUN_RECORD_FILE);
+    writeRunRecord(path, buildRunRecord(this.store, this.runId, upstream));
+    return path;
+  }
+
   /** A leftover job for this stage with this fingerprint (taken once). */
   private takeLeftover(p: PlannedStage): LeftoverJob | undefined {
     const l = this.reattach.get(p.stage.id);
@@ -526,6 +539,7 @@ class RunExecution {
         stageModules: this.options.stageModules ?? [],
         gpus,
         ...(this.options.logLimitBytes !== undefined ? { logLimitBytes: this.options.logLimitBytes } : {}),
+        ...(this.readsRunRecord(stage) ? { runRecord: (d: string) => this.writeRunRecordFor(stage.id, d) } : {}),
       });
     } catch (err) {
       return this.finish(sub, 'failed', { error: err instanceof Error ? err.message : String(err) });

@@ -43,6 +43,8 @@ export function prepareJob(args: {
   stageModules: string[];
   gpus: number[];
   logLimitBytes?: number;
+  /** Writes the run record into the stage-run directory and returns its path (stages declaring readsRunRecord). */
+  runRecord?: (stageRunDir: string) => string;
 }): PreparedJob {
   const { stage, stageRunDir, gpus } = args;
   const paths = jobPaths(stageRunDir);
@@ -90,6 +92,7 @@ export function prepareJob(args: {
     gpus,
     env,
     tags: stage.tags,
+    ...(args.runRecord ? { runRecord: args.runRecord(stageRunDir) } : {}),
   };
   writeJobFile(stageRunDir, job);
   return {

@@ -1,6 +1,7 @@
 // The contract between the engine and built-in stages. The engine never imports a stage: the CLI hands it
 // a catalog (and the worker a list of module URLs that export stage definitions).
 import type { ZodType } from 'zod';
+import type { RunRecord } from './run-record.js';
 
 export interface StageIODecl {
   description: string;
@@ -15,6 +16,11 @@ export interface StageDefinition<P = any> {
   params: ZodType<P>; // validates and defaults `with:`
   inputs: Record<string, StageIODecl>;
   outputs: Record<string, StageIODecl>; // default output paths are the output names
+  /**
+   * The stage reads ctx.runRecord(): its upstream stages' timing and metrics (a report). What it writes
+   * from them is not part of its fingerprint: a cached report keeps the record of the run that made it.
+   */
+  readsRunRecord?: boolean;
   /** GPU-capable stages may use ctx.gpus; resources are a scheduling hint, not part of the fingerprint. */
   run(ctx: StageContext<P>): Promise<void>;
 }
@@ -35,6 +41,11 @@ export interface StageContext<P = any> {
   log(message: string): void;
   progress(done: number, total: number, label?: string): void;
   metric(name: string, value: number, options?: MetricOptions): void;
+  /**
+   * The run record (see run-record.ts). Set by the stage worker; throws there unless the stage definition
+   * sets readsRunRecord. Absent in contexts built outside a run (tests).
+   */
+  runRecord?(): RunRecord;
 }
 
 export interface StageCatalog {

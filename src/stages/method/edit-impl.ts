@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { contactSheet, type RgbImage } from '../../data/media/index.js';
+import type { RgbImage } from '../../data/media/index.js';
 import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadImages } from '../../encoders/toy/toy-media.js';
@@ -12,6 +12,7 @@ import { loadConditionedModel, textTensor } from './conditioned-model.js';
 import type { EditParams } from './edit.js';
 import { indicesOf, readEmbeddings } from './embeddings-file.js';
 import { writeImage, writeImageSetIndex, type ImageSetItem } from './image-set.js';
+import { writeLabelledGrid } from '../common/labelled-grid.js';
 
 /** For every test clip, a source image: the next test item (cyclically) of a different class. */
 export function pairSources(labels: readonly string[]): number[] {
@@ -51,6 +52,8 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const items: ImageSetItem[] = [];
   const before: RgbImage[] = [];
   const after: RgbImage[] = [];
+  const sourceCaptions: string[] = [];
+  const targetCaptions: string[] = [];
   const betweenChunks = yieldPoint(ctx.signal);
   try {
     for (let s = 0; s < order.length; s += p.chunk) {
@@ -96,12 +99,22 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
         if (before.length < 8) {
           before.push(srcImages[k]!);
           after.push(edited[k]!);
+          sourceCaptions.push(srcRows[k]!.label || srcRows[k]!.id);
+          targetCaptions.push(`→ ${e.labels[clipIdx[k]!] || id}`);
         }
       });
       ctx.progress(Math.min(order.length, s + p.chunk), order.length, `edit ${p.domain} (${p.mode})`);
     }
-    writeImageSetIndex(out, { task: 'editing', domain: p.domain, method: audioMode ? (p.label ?? p.ablation) : TEXT_BASELINES.text_pnp, ablation: audioMode ? p.ablation : 'text_pnp', items });
-    writeImage(out, 'before_after.png', contactSheet([before, after], { scale: 3 }));
+    const method = audioMode ? (p.label ?? p.ablation) : TEXT_BASELINES.text_pnp;
+    writeImageSetIndex(out, { task: 'editing', domain: p.domain, method, ablation: audioMode ? p.ablation : 'text_pnp', items });
+    writeLabelledGrid(out, 'before_after.png', {
+      title: `${method} — editing — ${p.domain}`,
+      subtitle: `DDIM inversion + PnP (${p.steps} steps): each source image edited towards the ${audioMode ? 'audio of a clip' : 'class label'} of another class`,
+      rows: [
+        { label: 'source', sublabel: 'its class', images: before, captions: sourceCaptions },
+        { label: 'edited', sublabel: audioMode ? "→ target clip's class" : '→ target label', images: after, captions: targetCaptions },
+      ],
+    });
     ctx.metric('edited', items.length);
   } finally {
     nullText.dispose();

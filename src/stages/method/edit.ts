@@ -22,7 +22,7 @@ export type EditParams = z.infer<typeof params>;
 
 export const editStage: StageDefinition<EditParams> = {
   name: 'edit',
-  version: '2',
+  version: '3',
   description: 'Edit test images of one class with the audio (or, mode=text, the label) of a clip of another class: DDIM inversion + PnP',
   params,
   inputs: {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { seededNormal } from '../../compute/seeded-normal.js';
-import { contactSheet, type RgbImage } from '../../data/media/index.js';
+import type { RgbImage } from '../../data/media/index.js';
 import { yieldPoint } from '../../compute/yield-point.js';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadClips, loadImages } from '../../encoders/toy/toy-media.js';
@@ -13,6 +13,7 @@ import { loadConditionedModel, textTensor, type ConditionedModel } from './condi
 import { indicesOf, readEmbeddings, type Embeddings } from './embeddings-file.js';
 import type { GenerateParams } from './generate.js';
 import { writeImage, writeImageSetIndex, type ImageSetItem } from './image-set.js';
+import { writeLabelledGrid } from '../common/labelled-grid.js';
 
 /** What conditions each image: audio embeddings through a trained model, token states of texts, or both. */
 export interface GenerationConditions {
@@ -119,7 +120,7 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
     });
     const method = m ? (p.label ?? p.ablation) : TEXT_BASELINES.text_prompt;
     writeImageSetIndex(out, { task: 'generation', domain: p.domain, method, ablation: m ? p.ablation : 'text_prompt', items });
-    writeClassGrid(out, items, images, byId);
+    writeClassGrid(out, items, images, byId, { method, domain: p.domain, how: m ? `audio only, null text; DDIM ${p.steps} steps, CFG ${p.guidance}` : `class label as the text prompt, no audio; DDIM ${p.steps} steps, CFG ${p.guidance}` });
     ctx.metric('generated', images.length);
     if (m && p.strips) await writeStrips(ctx, m, e, rows, test, out, opts);
   } finally {
@@ -128,16 +129,31 @@ export async function generate(ctx: StageContext<GenerateParams>): Promise<void>
   }
 }
 
-/** grid.png: per class one row of generated images, then one row of real test images of that class. */
-function writeClassGrid(out: string, items: readonly ImageSetItem[], images: readonly RgbImage[], byId: Map<string, DatasetRow>): void {
+/**
+ * grid.png: per class one row of generated images (captioned with the conditioning clip), then one row of
+ * the real test images of those clips.
+ */
+function writeClassGrid(
+  out: string,
+  items: readonly ImageSetItem[],
+  images: readonly RgbImage[],
+  byId: Map<string, DatasetRow>,
+  about: { method: string; domain: string; how: string },
+): void {
   const labels = [...new Set(items.map((it) => it.label))].sort();
-  const grid: RgbImage[][] = [];
-  for (const label of labels) {
+  const rows = labels.flatMap((label) => {
     const idx = items.map((it, i) => (it.label === label ? i : -1)).filter((i) => i >= 0).slice(0, 6);
-    grid.push(idx.map((i) => images[i]!));
-    grid.push(loadImages(idx.map((i) => byId.get(items[i]!.id)!)));
-  }
-  writeImage(out, 'grid.png', contactSheet(grid, { scale: 2 }));
+    const ids = idx.map((i) => items[i]!.id);
+    return [
+      { label: label || '(unlabelled)', sublabel: 'generated', images: idx.map((i) => images[i]!), captions: ids.map((id) => id.replace(`${about.domain}-`, '')) },
+      { label: label || '(unlabelled)', sublabel: 'real test image', images: loadImages(idx.map((i) => byId.get(items[i]!.id)!)) },
+    ];
+  });
+  writeLabelledGrid(out, 'grid.png', {
+    title: `${about.method} — generation — ${about.domain}`,
+    subtitle: `Per class: generated from test clips (${about.how}), captioned with the clip, above the real frames of those clips.`,
+    rows,
+  });
 }
 
 async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedModel, e: Embeddings, rows: DatasetRow[], test: number[], out: string, opts: SamplingOptions): Promise<void> {
@@ -161,7 +177,12 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
     for (const [j, x] of embs.entries()) images.push((await one([x], texts ? [texts[j]!] : null))[0]!);
     return images;
   };
-  writeImage(out, 'strips/mixing.png', contactSheet([await sameSeed(mixes, null)], { scale: 3 }));
+  writeLabelledGrid(out, 'strips/mixing.png', {
+    title: `SonicDiffusion — sound mixing — ${p.domain}`,
+    subtitle: `(1 − w)·CLAP(${e.ids[a]}) + w·CLAP(${e.ids[b]}), same noise for every w`,
+    columnLabels: p.mixWeights.map((w) => `w = ${w}`),
+    rows: [{ label: `${e.labels[a]} → ${e.labels[b]}`, sublabel: 'mixed audio embedding', images: await sameSeed(mixes, null) }],
+  });
   ctx.log(`mixing strip: ${e.labels[a]} → ${e.labels[b]} at w = ${p.mixWeights.join(', ')}`);
   // Volume: the waveform scaled before the audio encoder.
   const encoders = await openEncoders(openBundle(ctx.inputs.bundle as string));
@@ -170,10 +191,20 @@ async function writeStrips(ctx: StageContext<GenerateParams>, m: ConditionedMode
     const [clip] = loadClips([rowA]);
     const scaled = p.volumes.map((g) => ({ samples: clip!.samples.map((s) => s * g), sampleRate: clip!.sampleRate }));
     const vols = await encoders.audioEncoder.embedAudio(scaled);
-    writeImage(out, 'strips/volume.png', contactSheet([await sameSeed(vols, null)], { scale: 3 }));
+    writeLabelledGrid(out, 'strips/volume.png', {
+      title: `SonicDiffusion — volume — ${p.domain}`,
+      subtitle: `clip ${e.ids[a]}: the waveform scaled by a gain before the audio encoder, same noise`,
+      columnLabels: p.volumes.map((g) => `gain ${g}`),
+      rows: [{ label: e.labels[a]!, sublabel: 'quiet → loud', images: await sameSeed(vols, null) }],
+    });
     const prompts = p.prompts ?? ['', ...classesOf(rows, p.domain).filter((l) => l !== e.labels[a]).slice(0, 3)];
     const texts = await encoders.textEncoder.encodeTokens(prompts);
-    writeImage(out, 'strips/audio_text.png', contactSheet([await sameSeed(prompts.map(() => e.audio[a]!), texts)], { scale: 3 }));
+    writeLabelledGrid(out, 'strips/audio_text.png', {
+      title: `SonicDiffusion — audio + text — ${p.domain}`,
+      subtitle: `the audio of clip ${e.ids[a]} (${e.labels[a]}) with each text prompt, same noise`,
+      columnLabels: prompts.map((t) => (t === '' ? '(null text)' : `"${t}"`)),
+      rows: [{ label: e.labels[a]!, sublabel: 'audio + prompt', images: await sameSeed(prompts.map(() => e.audio[a]!), texts) }],
+    });
     ctx.log(`volume strip: ${e.labels[a]} at gains ${p.volumes.join(', ')}; audio+text prompts: ${prompts.map((t) => JSON.stringify(t)).join(', ')}`);
   } finally {
     encoders.dispose();

@@ -31,7 +31,7 @@ export type GenerateParams = z.infer<typeof params>;
 
 export const generateStage: StageDefinition<GenerateParams> = {
   name: 'generate',
-  version: '2',
+  version: '3',
   description: 'Generate one image per test clip of a domain (null text + audio, or mode=text the class label, DDIM, CFG); optional mixing/volume/text strips',
   params,
   inputs: {

@@ -2,12 +2,16 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { readJson } from '../common/json-file.js';
+import { readPng } from '../../data/media/png.js';
 import { IMAGE_SET_INDEX, type ImageSetIndex } from './image-set.js';
 import type { EvaluationSummary } from './metric-names.js';
 import { TEXT_BASELINES, type TextBaseline } from './ablation.js';
 import { ablationFindingLines, ablationFindings } from './ablation-findings.js';
 import type { BuiltTable } from './paper-tables-impl.js';
 import type { WorldReportParams } from './world-report.js';
+import { worldReportHtml, type ReportPicture } from './world-report-html.js';
+import { writeWorldPlots } from './world-report-plots.js';
+import { loggedBackends } from './logged-backends.js';
 
 /** What each text-prompted reference row is (the same frozen backbone; no audio, no adapters). */
 const BASELINE_EXPLANATIONS: Record<TextBaseline, string> = {
@@ -36,23 +40,23 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   const tablesDir = ctx.inputs.tables as string;
   const { tables, records } = readJson<{ tables: BuiltTable[]; records: EvaluationSummary[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
   for (const t of tables) for (const ext of ['md', 'csv']) copyFileSync(join(tablesDir, `${t.name}.${ext}`), join(out, `${t.name}.${ext}`));
-  const pictures: Array<{ file: string; caption: string }> = [];
-  const copy = (from: string, name: string, caption: string) => {
+  const pictures: ReportPicture[] = [];
+  const copy = (from: string, name: string, caption: string, kind: ReportPicture['kind'] = 'strip') => {
     if (!existsSync(from)) return;
     copyFileSync(from, join(pics, name));
-    pictures.push({ file: `pictures/${name}`, caption });
+    pictures.push({ file: `pictures/${name}`, caption, kind, width: readPng(from).width });
   };
   for (const dir of ([] as string[]).concat(ctx.inputs.generations ?? [])) {
     const idx = readJson<ImageSetIndex>(join(dir, IMAGE_SET_INDEX), 'a generation index');
     const tag = `${idx.domain}-${slug(idx.method)}`;
-    copy(join(dir, 'grid.png'), `generation-${tag}.png`, `${idx.domain}, ${idx.method}: per class, a row of generated images (audio only, null text) above a row of real test images of that class`);
+    copy(join(dir, 'grid.png'), `generation-${tag}.png`, `${idx.domain}, ${idx.method}: per class, a row of generated images (audio only, null text) above a row of real test images of that class`, 'generation');
     copy(join(dir, 'strips', 'mixing.png'), `mixing-${tag}.png`, `${idx.domain}: sound mixing, CLAP-space interpolation between two classes' clips (same noise)`);
     copy(join(dir, 'strips', 'volume.png'), `volume-${tag}.png`, `${idx.domain}: volume, the waveform scaled before the audio encoder (quiet → loud, same noise)`);
     copy(join(dir, 'strips', 'audio_text.png'), `audio-text-${tag}.png`, `${idx.domain}: one clip with text prompts "" and other class labels (audio + text conditioning)`);
   }
   for (const dir of ([] as string[]).concat(ctx.inputs.edits ?? [])) {
     const idx = readJson<ImageSetIndex>(join(dir, IMAGE_SET_INDEX), 'an editing index');
-    copy(join(dir, 'before_after.png'), `editing-${idx.domain}-${slug(idx.method)}.png`, `${idx.domain}, ${idx.method}: source images (top) and their edits (bottom)`);
+    copy(join(dir, 'before_after.png'), `editing-${idx.domain}-${slug(idx.method)}.png`, `${idx.domain}, ${idx.method}: source images (top) and their edits (bottom)`, 'editing');
   }
   const lines: string[] = [];
   lines.push(`# ${ctx.params.world} results`, '');
@@ -70,7 +74,8 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
     lines.push(`- ${task}: ${[...runs].map(([what, n]) => `${what}${n > 1 ? ` × ${n} seeds` : ''})`).join('; ')}`);
   }
   lines.push('', '## Numbers', '');
-  for (const note of baselineNotes(records, tables)) lines.push(note, '');
+  const notes = baselineNotes(records, tables);
+  for (const note of notes) lines.push(note, '');
   for (const t of tables) {
     const md = readFileSync(join(tablesDir, `${t.name}.md`), 'utf8').replace(/^# /, '### ');
     lines.push(md, `(CSV: [${t.name}.csv](${t.name}.csv))`, '');
@@ -97,7 +102,25 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   if (findings.length > 0) lines.push('', "## Ablations against the paper's ordering", '', ...findings);
   lines.push('', '## Pictures', '');
   for (const p of pictures) lines.push(`- [${p.file}](${p.file}): ${p.caption}`, '', `  ![${p.caption}](${p.file})`, '');
+  lines.push('## Plots and the HTML report', '', 'Open [index.html](index.html) for the tables, pictures, training curves and run timeline on one page; the plots are in [plots/](plots/) as Vega-Lite specs and SVG.', '');
   writeFileSync(join(out, 'README.md'), lines.join('\n'));
+  const run = ctx.runRecord ? ctx.runRecord() : null;
+  const plots = await writeWorldPlots(out, run, tables, records);
+  const html = worldReportHtml({
+    world: ctx.params.world,
+    profile: ctx.params.profile,
+    about: ctx.params.about,
+    tables,
+    records,
+    baselineNotes: notes,
+    findings,
+    pictures,
+    plots,
+    run,
+    backends: run ? loggedBackends(run.stages) : [],
+    writtenAt: new Date().toISOString(),
+  });
+  writeFileSync(join(out, 'index.html'), html);
   ctx.metric('pictures', pictures.length);
   ctx.log(`report: ${tables.length} tables, ${pictures.length} pictures, ${records.length} evaluations`);
 }
