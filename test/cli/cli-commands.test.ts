@@ -146,11 +146,10 @@ test('sonic logs --follow prints a running stage\'s log as it grows and stops wh
   writeFileSync(join(dir, 'slow.yaml'), 'version: 1\nname: slow\nstages:\n  loop:\n    uses: test/busy-loop\n    with: {steps: 80, stepMs: 100}\n    outputs: {result: r.txt}\n');
   const ws = join(dir, 'slow-ws');
   const run = sonic('run', 'slow.yaml', '--workspace', ws);
-  const t0 = Date.now();
-  for (;;) {
+  for (let probes = 1; ; probes++) {
     const probe = await sonic('logs', 'loop', '--workspace', ws);
     if (probe.code === 0 && probe.stdout.includes('busy loop started')) break;
-    assert.ok(Date.now() - t0 < 60_000, `the stage never started logging: ${probe.stderr}`);
+    assert.ok(probes < 600, `the stage never started logging: ${probe.stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const follow = await sonic('logs', 'loop', '--follow', '--workspace', ws);

@@ -12,10 +12,19 @@ export function dagPage(store: SqliteRunStore, runId: number, allEdges: boolean)
   const run = store.run(runId);
   if (run === undefined) return undefined;
   const stages = latestAttempts(store.stageRunsOf(runId));
+  // Fingerprint v2 records the content hashes a stage consumed, not the stages that made them: an arrow
+  // goes from the stage of this run whose outputs have that hash (v1 structs still name the stage).
+  const producers = new Map<string, string>();
+  for (const s of stages) {
+    for (const a of store.artifactsOf(s.reusedFrom ?? s.id)) producers.set(a.hash, s.stageId);
+  }
   const edges: DagEdge[] = [];
   for (const s of stages) {
     for (const refs of Object.values(fingerprintOf(s).upstream)) {
-      for (const r of refs) edges.push({ from: r.stage, to: s.stageId });
+      for (const r of refs) {
+        const from = typeof r === 'string' ? producers.get(r) : r.stage;
+        if (from !== undefined && from !== s.stageId) edges.push({ from, to: s.stageId });
+      }
     }
   }
   const known = new Set(stages.map((s) => s.stageId));

@@ -62,7 +62,8 @@ export function metricsOfStageRun(store: SqliteRunStore, stageRun: StageRunRecor
 export interface FingerprintView {
   params: unknown;
   outputs: Record<string, string>; // declared output paths (file names carry the extension)
-  upstream: Record<string, { stage: string; output: string }[]>;
+  /** Fingerprint v2: content hashes of the consumed outputs; v1: the producing stage and output. */
+  upstream: Record<string, (string | { stage: string; output: string })[]>;
   uses?: string;
   stageVersion?: string;
   argv?: string[];
