@@ -5,7 +5,7 @@ import { escapeHtml, figureHtml, linkHtml, listHtml, paragraphHtml, renderHtmlTa
 import type { RunRecord } from '../../engine/stage/run-record.js';
 import type { Table } from '../../engine/report/table.js';
 import type { EvaluationSummary } from './metric-names.js';
-import type { BuiltTable } from './paper-tables-impl.js';
+import { formatCell as formatTableCell, type BuiltTable } from './paper-tables-impl.js';
 import type { WorldPlots } from './world-report-plots.js';
 
 export interface ReportPicture {
@@ -33,7 +33,6 @@ export interface WorldReportContent {
   writtenAt: string;
 }
 
-const formatCell = (column: string, v: number | null | undefined) => (v === null || v === undefined ? '—' : column.includes('FID') ? v.toFixed(1) : v.toFixed(4));
 
 function duration(ms: number): string {
   const s = ms / 1000;
@@ -46,6 +45,13 @@ function duration(ms: number): string {
 function splitColumn(c: string): { domain: string; metric: string } {
   const i = c.indexOf(' ');
   return i < 0 ? { domain: '', metric: c } : { domain: c.slice(0, i), metric: c.slice(i + 1) };
+}
+
+/** `0.528 [0.40, 0.65]` → the value, and its 95 % interval in small type beneath it. */
+function intervalCellHtml(text: string): string | undefined {
+  const at = text.indexOf(' [');
+  if (at < 0) return undefined;
+  return `${escapeHtml(text.slice(0, at))}<br><span class="ci">${escapeHtml(text.slice(at + 1))}</span>`;
 }
 
 function tableHtml(t: BuiltTable, comparison: WorldPlots['comparisons'][number] | undefined): string {
@@ -63,11 +69,11 @@ function tableHtml(t: BuiltTable, comparison: WorldPlots['comparisons'][number] 
       { key: 'source', label: 'source', align: 'left' },
       ...t.columns.map((c) => ({ key: c, label: splitColumn(c).metric.replace(/^FID \(.*\)$/, 'FID*'), align: 'right' as const })),
     ],
-    rows: t.rows.map((r) => ({ method: r.method, source: r.source, ...Object.fromEntries(t.columns.map((c) => [c, formatCell(c, r.cells[c])])) })),
+    rows: t.rows.map((r) => ({ method: r.method, source: r.source, ...Object.fromEntries(t.columns.map((c) => [c, formatTableCell(c, r.cells[c], r.intervals?.[c], r.spreads?.[c]) || '—'])) })),
   };
   const html = renderHtmlTable(table, {
     rowClass: (row, i) => [row.source === 'reported' ? 'reported' : '', i > 0 && t.rows[i - 1]!.method !== row.method ? 'group-start' : ''].filter(Boolean).join(' ') || undefined,
-    cellHtml: (key, v) => (key === 'source' ? `<span class="tag">${v === 'reported' ? 'paper' : 'ours'}</span>` : undefined),
+    cellHtml: (key, v) => (key === 'source' ? `<span class="tag">${v === 'reported' ? 'paper' : 'ours'}</span>` : intervalCellHtml(String(v))),
     columnGroups: groups,
   });
   const fid = [...new Set(t.columns.filter((c) => /^\S+ FID \(/.test(c)).map((c) => splitColumn(c).metric))];

@@ -18,7 +18,7 @@ export type WorldReportParams = z.infer<typeof params>;
 
 export const worldReportStage: StageDefinition<WorldReportParams> = {
   name: 'sonictoy-report',
-  version: '7',
+  version: '8',
   description: "Write the world's results directory: index.html, README.md, table1..4.{md,csv}, the labelled PNG grids and plots/",
   params,
   inputs: {

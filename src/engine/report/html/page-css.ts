@@ -29,6 +29,7 @@ thead tr + tr th { top: 29px; }
 tr.reported td { color: var(--muted); font-style: italic; background: #fbfbfc; }
 tr.group-start td { border-top: 2px solid var(--line); }
 .tag { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; background: #e8eef7; color: #2a4a75; font-style: normal; }
+.ci { font-size: 11px; color: #667; white-space: nowrap; }
 tr.reported .tag { background: #eee; color: #666; }
 .notes { color: var(--muted); font-size: 13px; margin: 4px 0 16px; padding-left: 18px; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 18px; align-items: start; }
