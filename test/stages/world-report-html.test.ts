@@ -10,7 +10,7 @@ const table1: BuiltTable = {
   title: 'Table 1: audio-driven image generation — SonicToy',
   columns: ['hits AIS', 'hits AIC', 'hits IIS', 'hits FID (toy-features)'],
   rows: [
-    { method: 'SonicDiffusion', source: 'ours', cells: { 'hits AIS': 0.51, 'hits AIC': 0.3125, 'hits IIS': 0.5, 'hits FID (toy-features)': 2.46 } },
+    { method: 'SonicDiffusion', source: 'ours', cells: { 'hits AIS': 0.51, 'hits AIC': 0.3125, 'hits IIS': 0.5, 'hits FID (toy-features)': 2.46 }, intervals: { 'hits AIS': null, 'hits AIC': { low: 0.2, high: 0.43 }, 'hits IIS': null, 'hits FID (toy-features)': null } },
     { method: 'SonicDiffusion', source: 'reported', cells: { 'hits AIS': 0.6237, 'hits AIC': 0.605, 'hits IIS': 0.7411, 'hits FID (toy-features)': 123.5 } },
   ],
   notes: ['AIC chance: hits: 0.125.'],
@@ -47,8 +47,8 @@ test('index.html: the table with ours and the paper side by side, grouped by dom
   const html = worldReportHtml(content());
   assert.match(html, /<h3>Table 1: audio-driven image generation — SonicToy<\/h3>/);
   assert.match(html, /<th colspan="4" class="group">hits<\/th>/);
-  assert.match(html, /<tr><td>SonicDiffusion<\/td><td><span class="tag">ours<\/span><\/td><td class="num">0.5100<\/td><td class="num">0.3125<\/td>/);
-  assert.match(html, /<tr class="reported"><td>SonicDiffusion<\/td><td><span class="tag">paper<\/span><\/td><td class="num">0.6237<\/td><td class="num">0.6050<\/td><td class="num">0.7411<\/td><td class="num">123.5<\/td>/);
+  assert.match(html, /<tr><td>SonicDiffusion<\/td><td><span class="tag">ours<\/span><\/td><td class="num">0.510<\/td><td class="num">0.313<br><span class="ci">\[0.20, 0.43\]<\/span><\/td>/);
+  assert.match(html, /<tr class="reported"><td>SonicDiffusion<\/td><td><span class="tag">paper<\/span><\/td><td class="num">0.624<\/td><td class="num">0.605<\/td><td class="num">0.741<\/td><td class="num">123.5<\/td>/);
   assert.match(html, />FID\*<\/th>/);
   assert.match(html, /FID\* = FID \(toy-features\) \(ours\)/);
   assert.match(html, /<a href="table1.csv">table1.csv<\/a>/);
