@@ -6,17 +6,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { UNetConfig } from '../../src/sonic/unet/config.js';
 import { isAdapterParam, UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
-import { createUNetParams } from '../../src/sonic/unet/weights.js';
-import type { ParamStore } from '../../src/compute/param-store.js';
-import { groupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
+import { groupedAdamW } from '../../src/sonic/training/optimizer.js';
 import type { AdamW } from '../../src/compute/adamw.js';
-import { NoiseSchedule } from '../../src/sonic/schedulers/noise-schedule.js';
-import { mulberry32, randomInts } from '../../src/sonic/schedulers/seeded-random.js';
-import { epsilonMseLoss } from '../../src/sonic/losses/regression.js';
 import { sample } from '../../src/sonic/guidance/cfg-sampler.js';
 import { median, unetConfigOf, type BenchOp, type BenchPlan, type PlanEntry } from '../model/plan.js';
+import { buildModel, makeInputs, queueTrainStep, type BenchInputs, type BenchModel } from '../model/bench-model.js';
 import { kernelTable, type KernelRow } from './kernel-table.js';
 import type { GpuInfo } from './webgpu-start.js';
 
@@ -41,63 +36,16 @@ export interface GpuBenchOutput {
   profile: { config: string; unit: string; totalKernelMs: number; kernels: KernelRow[] } | null;
 }
 
-interface Model {
-  unet: UNet2DCondition;
-  store: ParamStore;
-  trainable: tf.Variable[];
-}
-
-interface Inputs {
-  latents: tf.Tensor4D;
-  text: tf.Tensor3D;
-  nullText: tf.Tensor3D;
-  audio: tf.Tensor3D;
-  nullAudio: tf.Tensor3D;
-}
-
-const schedule = new NoiseSchedule();
-
-function buildModel(config: UNetConfig, seed: number, train: boolean): Model {
-  const store = createUNetParams(config, { seed, trainable: train ? isAdapterParam : () => false });
-  return { unet: new UNet2DCondition(config, store), store, trainable: store.variables((_, e) => e.trainable) };
-}
-
-function makeInputs(plan: BenchPlan, configName: string, config: UNetConfig): Inputs {
-  const { batch: b, latentChannels: c, textTokens: l, audioTokens: k, seed } = plan;
-  const s = plan.configs[configName]!.latentSize;
-  return {
-    latents: tf.randomNormal([b, s, s, c], 0, 1, 'float32', seed + 1) as tf.Tensor4D,
-    text: tf.randomNormal([b, l, config.crossAttentionDim], 0, 1, 'float32', seed + 2) as tf.Tensor3D,
-    nullText: tf.randomNormal([1, l, config.crossAttentionDim], 0, 1, 'float32', seed + 3) as tf.Tensor3D,
-    audio: tf.randomNormal([b, k, config.audioCrossAttentionDim], 0, 1, 'float32', seed + 4) as tf.Tensor3D,
-    nullAudio: tf.zeros([1, k, config.audioCrossAttentionDim]) as tf.Tensor3D,
-  };
-}
-
-/** The stage-2 ε step (src/sonic/training/stage2.ts without the projector: the audio tokens are given). */
-async function trainStep(model: Model, optimizer: AdamW, inputs: Inputs, stepSeed: number): Promise<number> {
-  const b = inputs.latents.shape[0];
-  const timesteps = randomInts(mulberry32(stepSeed), b, schedule.trainSteps);
-  const { loss, grads } = lossAndGrads(
-    () =>
-      tf.tidy(() => {
-        const eps = tf.randomNormal(inputs.latents.shape, 0, 1, 'float32', stepSeed) as tf.Tensor4D;
-        const noisy = schedule.addNoise(inputs.latents, eps, timesteps);
-        const pred = model.unet.predict({ sample: noisy, timestep: tf.tensor1d(timesteps, 'float32'), textTokens: inputs.text, audioTokens: inputs.audio });
-        return epsilonMseLoss(pred, eps);
-      }),
-    optimizer.variables(),
-  );
-  optimizer.step(grads);
-  // Reading the loss waits for the GPU; the updated parameters are read too, so the step is really done.
+/** One timed training step: queue it, then wait for the loss and the updated parameters (the GPU is done). */
+async function trainStep(model: BenchModel, optimizer: AdamW, inputs: BenchInputs, stepSeed: number): Promise<number> {
+  const loss = queueTrainStep(model, optimizer, inputs, stepSeed);
   const value = (await loss.data())[0]!;
   await Promise.all(optimizer.variables().slice(-1).map((v) => v.data()));
   loss.dispose();
-  for (const g of grads.values()) g.dispose();
   return value;
 }
 
-async function guidedSample(plan: BenchPlan, model: Model, inputs: Inputs, steps: number): Promise<number> {
+async function guidedSample(plan: BenchPlan, model: BenchModel, inputs: BenchInputs, steps: number): Promise<number> {
   const z = sample(model.unet, {
     latentShape: inputs.latents.shape,
     seed: plan.seed + 5,
@@ -115,7 +63,7 @@ async function guidedSample(plan: BenchPlan, model: Model, inputs: Inputs, steps
 }
 
 interface Prepared {
-  model: Model;
+  model: BenchModel;
   run: (i: number) => Promise<number>;
   dispose: () => void;
 }
@@ -123,7 +71,7 @@ interface Prepared {
 function prepare(plan: BenchPlan, op: BenchOp, configName: string): Prepared {
   if (op === 'train-full') throw new Error('bench/gpu: plan op train-full is not part of this benchmark (train-adapters or sample-ddim50-cfg)');
   const config = unetConfigOf(plan, configName);
-  const model = buildModel(config, plan.seed, op === 'train-adapters');
+  const model = buildModel(config, plan.seed, op === 'train-adapters' ? isAdapterParam : () => false);
   const inputs = makeInputs(plan, configName, config);
   const optimizer =
     op === 'train-adapters'
@@ -174,22 +122,7 @@ async function profileAdapterStep(plan: BenchPlan, configName: string): Promise<
     const model = p.model;
     const optimizer = groupedAdamW([{ name: 'profile', variables: model.trainable, lr: plan.adamw.lr }], { weightDecay: plan.adamw.weightDecay });
     const inputs = makeInputs(plan, configName, config);
-    const info = await tf.profile(() => {
-      const timesteps = randomInts(mulberry32(plan.seed + 999), inputs.latents.shape[0], schedule.trainSteps);
-      const { loss, grads } = lossAndGrads(
-        () =>
-          tf.tidy(() => {
-            const eps = tf.randomNormal(inputs.latents.shape, 0, 1, 'float32', plan.seed + 999) as tf.Tensor4D;
-            const noisy = schedule.addNoise(inputs.latents, eps, timesteps);
-            const pred = model.unet.predict({ sample: noisy, timestep: tf.tensor1d(timesteps, 'float32'), textTokens: inputs.text, audioTokens: inputs.audio });
-            return epsilonMseLoss(pred, eps);
-          }),
-        optimizer.variables(),
-      );
-      optimizer.step(grads);
-      tf.dispose([...grads.values()]);
-      return loss;
-    });
+    const info = await tf.profile(() => queueTrainStep(model, optimizer, inputs, plan.seed + 999));
     tf.dispose(info.result as tf.Tensor);
     optimizer.dispose();
     tf.dispose(Object.values(inputs));

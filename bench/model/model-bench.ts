@@ -8,17 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../src/compute/backend.js';
 import { profileKernels } from '../../src/compute/kernel-profile.js';
-import type { UNetConfig } from '../../src/sonic/unet/config.js';
 import { isAdapterParam, UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
-import { createUNetParams } from '../../src/sonic/unet/weights.js';
-import type { ParamStore } from '../../src/compute/param-store.js';
-import { groupedAdamW, lossAndGrads } from '../../src/sonic/training/optimizer.js';
+import { groupedAdamW } from '../../src/sonic/training/optimizer.js';
 import type { AdamW } from '../../src/compute/adamw.js';
-import { NoiseSchedule } from '../../src/sonic/schedulers/noise-schedule.js';
-import { mulberry32, randomInts } from '../../src/sonic/schedulers/seeded-random.js';
-import { epsilonMseLoss } from '../../src/sonic/losses/regression.js';
 import { guidedEpsilon, sample } from '../../src/sonic/guidance/cfg-sampler.js';
 import { loadPlan, median, unetConfigOf, type BenchOp, type BenchPlan, type PlanEntry } from './plan.js';
+import { buildModel, makeInputs, queueTrainStep, type BenchInputs, type BenchModel } from './bench-model.js';
 
 export interface OpResult {
   op: BenchOp;
@@ -60,62 +55,15 @@ export interface BenchOutput {
   profiles: ProfileResult[];
 }
 
-interface Model {
-  unet: UNet2DCondition;
-  store: ParamStore;
-  trainable: tf.Variable[];
-}
-
-/** Fresh weights (torch-default init, src/sonic/unet/weights.ts); `trainable` picks what the optimizer updates. */
-function buildModel(config: UNetConfig, seed: number, trainable: (name: string) => boolean): Model {
-  const store = createUNetParams(config, { seed, trainable });
-  return { unet: new UNet2DCondition(config, store), store, trainable: store.variables((_, e) => e.trainable) };
-}
-
-interface Inputs {
-  latents: tf.Tensor4D;
-  text: tf.Tensor3D;
-  nullText: tf.Tensor3D;
-  audio: tf.Tensor3D;
-  nullAudio: tf.Tensor3D;
-}
-
-function makeInputs(plan: BenchPlan, configName: string, config: UNetConfig): Inputs {
-  const { batch: b, latentChannels: c, textTokens: l, audioTokens: k, seed } = plan;
-  const s = plan.configs[configName]!.latentSize;
-  return {
-    latents: tf.randomNormal([b, s, s, c], 0, 1, 'float32', seed + 1) as tf.Tensor4D,
-    text: tf.randomNormal([b, l, config.crossAttentionDim], 0, 1, 'float32', seed + 2) as tf.Tensor3D,
-    nullText: tf.randomNormal([1, l, config.crossAttentionDim], 0, 1, 'float32', seed + 3) as tf.Tensor3D,
-    audio: tf.randomNormal([b, k, config.audioCrossAttentionDim], 0, 1, 'float32', seed + 4) as tf.Tensor3D,
-    nullAudio: tf.zeros([1, k, config.audioCrossAttentionDim]) as tf.Tensor3D,
-  };
-}
-
-const schedule = new NoiseSchedule();
-
-/** The stage-2 ε step (src/sonic/training/stage2.ts without the projector: audio tokens are given). */
-function trainStep(model: Model, optimizer: AdamW, inputs: Inputs, stepSeed: number): number {
-  const b = inputs.latents.shape[0];
-  const timesteps = randomInts(mulberry32(stepSeed), b, schedule.trainSteps);
-  const { loss, grads } = lossAndGrads(
-    () =>
-      tf.tidy(() => {
-        const eps = tf.randomNormal(inputs.latents.shape, 0, 1, 'float32', stepSeed) as tf.Tensor4D;
-        const noisy = schedule.addNoise(inputs.latents, eps, timesteps);
-        const pred = model.unet.predict({ sample: noisy, timestep: tf.tensor1d(timesteps, 'float32'), textTokens: inputs.text, audioTokens: inputs.audio });
-        return epsilonMseLoss(pred, eps);
-      }),
-    optimizer.variables(),
-  );
-  optimizer.step(grads);
+/** One timed training step: queue it, then wait for the loss. */
+function trainStep(model: BenchModel, optimizer: AdamW, inputs: BenchInputs, stepSeed: number): number {
+  const loss = queueTrainStep(model, optimizer, inputs, stepSeed);
   const value = loss.dataSync()[0]!;
   loss.dispose();
-  for (const g of grads.values()) g.dispose();
   return value;
 }
 
-function guidedSample(plan: BenchPlan, model: Model, inputs: Inputs): number {
+function guidedSample(plan: BenchPlan, model: BenchModel, inputs: BenchInputs): number {
   const z = sample(model.unet, {
     latentShape: inputs.latents.shape,
     seed: plan.seed + 5,
@@ -131,7 +79,7 @@ function guidedSample(plan: BenchPlan, model: Model, inputs: Inputs): number {
   return check;
 }
 
-function guidedEpsOnce(plan: BenchPlan, model: Model, inputs: Inputs): tf.Tensor {
+function guidedEpsOnce(plan: BenchPlan, model: BenchModel, inputs: BenchInputs): tf.Tensor {
   const cond = { text: inputs.text, nullText: inputs.nullText, audio: inputs.audio, nullAudio: inputs.nullAudio };
   return guidedEpsilon(model.unet, inputs.latents, 981, cond, plan.guidanceScale);
 }
@@ -153,8 +101,8 @@ function timed(fn: () => number): { ms: number; cpuMs: number; value: number } {
 }
 
 interface Prepared {
-  model: Model;
-  inputs: Inputs;
+  model: BenchModel;
+  inputs: BenchInputs;
   optimizer: AdamW | null;
   /** One unit of the op (step or sample); returns the sanity value. */
   run: (i: number) => number;
