@@ -20,6 +20,7 @@ import { OFFICIAL_PROJECTOR } from '../../src/sonic/projector/projector-config.j
 import { stage2ModelFromUNet } from '../../src/sonic/training/unet-stage2-model.js';
 import { createStage2Optimizer, stage2Step } from '../../src/sonic/training/stage2.js';
 import { normalArray, mulberry32 } from '../../src/compute/seeded-random.js';
+import { relErr } from '../../test/compute/tf-test-utils.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -87,16 +88,6 @@ async function run(backend: string): Promise<RunResult> {
   projector.dispose();
   params.dispose();
   return { backend: choice.name, reason: choice.reason, buildS, forwardS, stepS, eps, loss, adapters };
-}
-
-function relErr(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 try {
