@@ -13,73 +13,16 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "model"))
-from torch_bench import SD_SCHEDULE, build_unet, make_inputs  # noqa: E402
-from diffusers import DDIMScheduler, DDPMScheduler  # noqa: E402
-from tiny_models import count_params, set_audio_context  # noqa: E402
+from torch_bench import Sampler, Trainer, build_unet, make_inputs  # noqa: E402
+from tiny_models import count_params  # noqa: E402
 
 
 def sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-
-
-class Trainer:
-    """The stage-2 ε step with only the adapters trained (as gpu-bench.ts's train-adapters)."""
-
-    def __init__(self, plan, unet, inputs, device):
-        self.unet, self.inputs, self.device, self.seed = unet.train(), inputs, device, plan["seed"]
-        unet.requires_grad_(False)
-        for n, p in unet.named_parameters():
-            if "adapter" in n:
-                p.requires_grad_(True)
-        self.params = [p for p in unet.parameters() if p.requires_grad]
-        o = plan["adamw"]
-        self.opt = torch.optim.AdamW(self.params, lr=o["lr"], weight_decay=o["weightDecay"], betas=tuple(o["betas"]), eps=o["eps"])
-        self.noise = DDPMScheduler(**SD_SCHEDULE)
-
-    def step(self, i):
-        x0 = self.inputs["latents"]
-        g = torch.Generator(device=self.device).manual_seed(self.seed + 1000 + i)
-        t = torch.randint(0, 1000, (x0.shape[0],), generator=g, device=self.device)
-        eps = torch.randn(x0.shape, generator=g, device=self.device)
-        noisy = self.noise.add_noise(x0, eps, t)
-        set_audio_context(self.unet, self.inputs["audio"])
-        loss = F.mse_loss(self.unet(noisy, t, encoder_hidden_states=self.inputs["text"]).sample, eps)
-        self.opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.opt.step()
-        return loss.item()
-
-
-class Sampler:
-    """DDIM (SD-1.4 settings, η = 0) with classifier-free guidance on [uncond, cond] in one UNet call."""
-
-    def __init__(self, plan, unet, inputs, device):
-        self.unet, self.inputs, self.plan, self.device = unet.eval(), inputs, plan, device
-        b = inputs["latents"].shape[0]
-        self.text = torch.cat([inputs["null_text"].expand(b, -1, -1), inputs["text"]])
-        self.audio = torch.cat([inputs["null_audio"].expand(b, -1, -1), inputs["audio"]])
-        self.scheduler = DDIMScheduler(**SD_SCHEDULE, clip_sample=False, set_alpha_to_one=False, steps_offset=1,
-                                       timestep_spacing="leading")
-
-    @torch.no_grad()
-    def guided_eps(self, x, t):
-        set_audio_context(self.unet, self.audio)
-        eu, ec = self.unet(torch.cat([x, x]), t, encoder_hidden_states=self.text).sample.chunk(2)
-        return eu + self.plan["guidanceScale"] * (ec - eu)
-
-    @torch.no_grad()
-    def sample(self):
-        g = torch.Generator(device=self.device).manual_seed(self.plan["seed"] + 5)
-        x = torch.randn(self.inputs["latents"].shape, generator=g, device=self.device)
-        self.scheduler.set_timesteps(self.plan["ddimSteps"])
-        for t in self.scheduler.timesteps:
-            x = self.scheduler.step(self.guided_eps(x, t.to(self.device)), t, x).prev_sample
-        return x.abs().mean().item()
 
 
 def run_entry(plan, entry, device):
@@ -92,7 +35,7 @@ def run_entry(plan, entry, device):
         run = lambda i: s.sample()  # noqa: E731
         trainable = 0
     elif entry["op"] == "train-adapters":
-        tr = Trainer(plan, unet, inputs, device)
+        tr = Trainer(plan, unet, inputs, full=False, device=device)
         warm, run = (lambda i: tr.step(-1 - i)), tr.step
         trainable = sum(p.numel() for p in tr.params)
     else:

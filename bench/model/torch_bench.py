@@ -49,8 +49,8 @@ def make_inputs(plan, cfg):
 class Trainer:
     """The stage-2 ε step: noise at random timesteps, ε-MSE through the UNet with audio tokens, AdamW."""
 
-    def __init__(self, plan, unet, inputs, full):
-        self.unet, self.inputs = unet, inputs
+    def __init__(self, plan, unet, inputs, full, device=None):
+        self.unet, self.inputs, self.device = unet, inputs, device or torch.device("cpu")
         unet.train()
         unet.requires_grad_(full)
         if not full:
@@ -65,9 +65,9 @@ class Trainer:
 
     def step(self, i):
         x0 = self.inputs["latents"]
-        g = torch.Generator().manual_seed(self.seed + 1000 + i)
-        t = torch.randint(0, 1000, (x0.shape[0],), generator=g)
-        eps = torch.randn(x0.shape, generator=g)
+        g = torch.Generator(device=self.device).manual_seed(self.seed + 1000 + i)
+        t = torch.randint(0, 1000, (x0.shape[0],), generator=g, device=self.device)
+        eps = torch.randn(x0.shape, generator=g, device=self.device)
         noisy = self.noise.add_noise(x0, eps, t)
         set_audio_context(self.unet, self.inputs["audio"])
         pred = self.unet(noisy, t, encoder_hidden_states=self.inputs["text"]).sample
@@ -81,8 +81,8 @@ class Trainer:
 class Sampler:
     """DDIM (SD-1.4 settings, η = 0) with classifier-free guidance on [uncond, cond] in one UNet call."""
 
-    def __init__(self, plan, unet, inputs):
-        self.unet, self.inputs, self.plan = unet.eval(), inputs, plan
+    def __init__(self, plan, unet, inputs, device=None):
+        self.unet, self.inputs, self.plan, self.device = unet.eval(), inputs, plan, device or torch.device("cpu")
         b = inputs["latents"].shape[0]
         self.text = torch.cat([inputs["null_text"].expand(b, -1, -1), inputs["text"]])
         self.audio = torch.cat([inputs["null_audio"].expand(b, -1, -1), inputs["audio"]])
@@ -98,10 +98,11 @@ class Sampler:
 
     @torch.no_grad()
     def sample(self):
-        x = torch.randn(self.inputs["latents"].shape, generator=torch.Generator().manual_seed(self.plan["seed"] + 5))
+        g = torch.Generator(device=self.device).manual_seed(self.plan["seed"] + 5)
+        x = torch.randn(self.inputs["latents"].shape, generator=g, device=self.device)
         self.scheduler.set_timesteps(self.plan["ddimSteps"])
         for t in self.scheduler.timesteps:
-            x = self.scheduler.step(self.guided_eps(x, t), t, x).prev_sample
+            x = self.scheduler.step(self.guided_eps(x, t.to(self.device)), t, x).prev_sample
         return x.abs().mean().item()
 
 
