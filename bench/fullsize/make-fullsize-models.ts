@@ -4,7 +4,9 @@
 // so the backbone has 857.9 M parameters with adapters (the adapters attend to 32-wide audio tokens too)
 // instead of 888.0 M; every other shape is SD-1.4's.
 //   node dist/bench/fullsize/make-fullsize-models.js [--out DIR]   (default .cache/fullsize-smoke-models)
-import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, writeSync } from 'node:fs';
+// --no-weights writes a header-only weights file instead: enough for the capacity refusal on wasm, which
+// happens before any weight is read (test/pipelines/paper-fullsize-smoke.test.ts).
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,7 +22,7 @@ const FIXTURES = join(REPO, 'test', 'fixtures', 'paper-models');
 /** The fixture CLIP ViT-L/14 text encoder's width (experiments/models.fixture.yaml: W 32). */
 const FIXTURE_TEXT_WIDTH = 32;
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: join(REPO, '.cache', 'fullsize-smoke-models') } } });
+const { values } = parseArgs({ options: { out: { type: 'string', default: join(REPO, '.cache', 'fullsize-smoke-models') }, 'no-weights': { type: 'boolean' } } });
 const out = resolve(values.out!);
 
 for (const name of readdirSync(FIXTURES)) {
@@ -33,7 +35,9 @@ writeJson(join(unetDir, 'config.json'), unetConfigToDiffusers(config));
 
 const weights = join(unetDir, 'diffusion_pytorch_model.safetensors');
 const specs = UNet2DCondition.paramSpecs(config).filter((s) => !isAdapterParam(s.name)); // SD's own weights; adapters start fresh
-if (existsSync(weights)) {
+if (values['no-weights']) {
+  writeFileSync(weights, Buffer.concat([Buffer.from([8, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{}      ')]));
+} else if (existsSync(weights)) {
   console.log(`${weights} exists; delete it to write it again`);
 } else {
   // Streamed tensor by tensor: the file is larger than one Node Buffer should hold.
