@@ -3,9 +3,7 @@ export const PAGE_CSS = `
 :root { --fg: #1d232b; --muted: #5b6672; --line: #dfe3e8; --accent: #2f6db5; --bg: #ffffff; --soft: #f5f7fa; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: var(--bg); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; }
-header, main, details { margin: 14px 0; }
-summary { cursor: pointer; font-weight: 600; margin-bottom: 8px; }
-footer { max-width: 1200px; margin: 0 auto; padding: 0 28px; }
+header, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 28px; }
 header { padding-top: 28px; padding-bottom: 8px; border-bottom: 1px solid var(--line); }
 h1 { font-size: 28px; margin: 0 0 4px; }
 h2 { font-size: 21px; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
@@ -33,6 +31,8 @@ tr.group-start td { border-top: 2px solid var(--line); }
 tr.reported .tag { background: #eee; color: #666; }
 .notes { color: var(--muted); font-size: 13px; margin: 4px 0 16px; padding-left: 18px; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 18px; align-items: start; }
+.figures > * { min-width: 0; }
+main, section { min-width: 0; }
 figure { margin: 0; background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 10px; }
 figure.wide { grid-column: 1 / -1; }
 figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; image-rendering: auto; }
