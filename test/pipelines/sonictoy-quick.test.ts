@@ -111,6 +111,18 @@ test('sonictoy quick profile: the whole DAG runs, tables match the logged metric
     const img = readPng(join(out, p));
     assert.ok(img.width > 0 && img.height > 0);
   }
+  // index.html: the tables, every picture, the training curves and the timeline, all relative files
+  const html = readFileSync(join(out, 'index.html'), 'utf8');
+  for (const t of ['Table 1:', 'Table 2:', 'Table 3:', 'Table 4:']) assert.ok(html.includes(`<h3>${t}`), `index.html has no ${t}`);
+  assert.match(html, /<span class="tag">paper<\/span>/);
+  for (const p of unique) assert.ok(html.includes(`<img src="${p}"`), `index.html does not show ${p}`);
+  for (const f of ['plots/curve-stage1-loss.svg', 'plots/curve-stage2-loss.svg', 'plots/curve-train-loss.svg', 'plots/timeline.svg', 'plots/aic-table1.svg']) {
+    assert.ok(html.includes(`<img src="${f}"`), `index.html does not show ${f}`);
+    assert.match(readFileSync(join(out, f), 'utf8'), /^<svg/);
+  }
+  assert.match(html, /<dt>Backend<\/dt><dd>(?!not logged)[a-z]+/, "index.html names the tfjs backend the stages logged");
+  assert.doesNotMatch(html, /:\/\//, 'index.html refers to something over the network');
+  for (const src of html.matchAll(/(?:src|href)="([^"#]+)"/g)) assert.ok(existsSync(join(out, decodeURIComponent(src[1]!))), `index.html links ${src[1]}, which does not exist`);
   const again = sonic(['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick', '--set', `results_dir=${RESULTS}`, '--no-progress']);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout + again.stderr, / 0 ran, \d+ cached/, `second run was not fully cached:\n${again.stdout.slice(-2000)}`);

@@ -173,6 +173,6 @@ export function worldReportHtml(c: WorldReportContent): string {
     subtitle: c.about,
     facts: facts(c),
     sections,
-    footer: `Written by the report stage of sonicdiffusion${argv ? ` for \`${argv}\`` : ''}. Every number is ours unless marked "paper".`,
+    footer: `Written by the report stage of sonicdiffusion${argv ? ` for "${argv}"` : ''}. Every number is ours unless marked "paper".`,
   });
 }
