@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SD14_UNET_CONFIG } from '../../src/sonic/unet/config.js';
 import { isAdapterParam, UNet2DCondition } from '../../src/sonic/unet/unet2d-condition.js';
-import { unetConfigToDiffusers } from '../../src/encoders/toy/toy-sd/diffusers-config.js';
+import { unetConfigToJson } from '../../src/sonic/pretrained/unet-config-json.js';
 import { torchShapeOf } from '../../src/compute/torch-layout.js';
 import { mulberry32, seedFor, uniformArray } from '../../src/compute/seeded-random.js';
 import { writeJson } from '../../src/stages/common/json-file.js';
@@ -31,7 +31,7 @@ for (const name of readdirSync(FIXTURES)) {
 const config = { ...SD14_UNET_CONFIG, crossAttentionDim: FIXTURE_TEXT_WIDTH, audioCrossAttentionDim: FIXTURE_TEXT_WIDTH };
 const unetDir = join(out, 'upstream', 'stable-diffusion-v1-4', 'unet');
 mkdirSync(unetDir, { recursive: true });
-writeJson(join(unetDir, 'config.json'), unetConfigToDiffusers(config));
+writeJson(join(unetDir, 'config.json'), unetConfigToJson(config));
 
 const weights = join(unetDir, 'diffusion_pytorch_model.safetensors');
 const specs = UNet2DCondition.paramSpecs(config).filter((s) => !isAdapterParam(s.name)); // SD's own weights; adapters start fresh
