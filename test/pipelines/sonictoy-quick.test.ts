@@ -152,7 +152,7 @@ test('adding an ablation file runs only its stages plus the tables and the repor
   const run = sonic(args([...files, '../experiments/ablations/adapter-lr-1e-3.yaml']));
   assert.equal(run.status, 0, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
   const ran = [...(run.stdout + run.stderr).matchAll(/✓ (\S+) succeeded/g)].map((m) => m[1]!).sort();
-  const mine = ['train_projector', 'train_adapter', 'generate', 'evaluate'].flatMap((s) => ['landscape', 'hits'].map((d) => `${s}[data=${d},ablation=adapter_lr_1e-3]`));
+  const mine = ['train_projector', 'train_adapter', 'generate', 'evaluate'].flatMap((s) => ['landscape', 'hits'].map((d) => `${s}[data=${d},ablation=adapter_lr_1e-3,seed=0]`));
   assert.deepEqual(ran, [...mine, 'tables', 'report'].sort());
   const table3 = readCsv(readFileSync(join(ws, 'out', 'sonictoy', 'table3.csv'), 'utf8'));
   const row = table3.find((r) => r.method === 'adapter lr 1e-3' && r.source === 'ours');
