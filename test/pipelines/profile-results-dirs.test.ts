@@ -23,5 +23,6 @@ function report(pipeline: string, set: Record<string, string> = {}) {
 test('the default runs publish to results/<world>; quick and fixture profiles elsewhere, marked as plumbing checks', () => {
   assert.deepEqual(report('sonictoy.yaml'), { publish: join(REPO, 'results', 'sonictoy'), plumbingCheck: false, notice: false });
   assert.deepEqual(report('sonictoy.yaml', { profile: 'quick' }), { publish: join(REPO, 'results', 'sonictoy-quick'), plumbingCheck: true, notice: true });
+  assert.deepEqual(report('sonictoy.yaml', { profile: 'quick-seeds' }), { publish: join(REPO, 'results', 'sonictoy-quick-seeds'), plumbingCheck: true, notice: true });
   assert.deepEqual(report('paper.yaml', { profile: 'fixture' }), { publish: join(REPO, 'results', 'paper-fixture'), plumbingCheck: true, notice: true });
 });

@@ -164,7 +164,7 @@ test('adding an ablation file runs only its stages plus the tables and the repor
   const run = sonic(args([...files, '../experiments/ablations/adapter-lr-1e-3.yaml']));
   assert.equal(run.status, 0, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
   const ran = [...(run.stdout + run.stderr).matchAll(/✓ (\S+) succeeded/g)].map((m) => m[1]!).sort();
-  const mine = ['train_projector', 'train_adapter', 'generate', 'evaluate'].flatMap((s) => ['landscape', 'hits'].map((d) => `${s}[data=${d},ablation=adapter_lr_1e-3]`));
+  const mine = ['train_projector', 'train_adapter', 'generate', 'evaluate'].flatMap((s) => ['landscape', 'hits'].map((d) => `${s}[data=${d},ablation=adapter_lr_1e-3,seed=0]`));
   assert.deepEqual(ran, [...mine, 'tables', 'report'].sort());
   const table3 = readCsv(readFileSync(join(ws, 'out', 'sonictoy', 'table3.csv'), 'utf8'));
   const row = table3.find((r) => r.method === 'adapter lr 1e-3' && r.source === 'ours');
@@ -174,4 +174,57 @@ test('adding an ablation file runs only its stages plus the tables and the repor
   assert.ok(!table1.some((r) => r.method === 'adapter lr 1e-3'), 'the new ablation lists only table3');
   const readme = readFileSync(join(ws, 'out', 'sonictoy', 'README.md'), 'utf8');
   assert.match(readme, /\| adapter lr 1e-3 \| ours \| \d\.\d{3} \[/);
+});
+
+/** A cell of a row trained with several seeds: `0.528 ± 0.031 [0.41, 0.64]` → its four numbers. */
+function parseSeedCell(cell: string): { mean: number; spread: number; low: number; high: number } | null {
+  const n = '(-?\\d+(?:\\.\\d+)?)';
+  const m = new RegExp(`^${n} ± ${n} \\[${n}, ${n}\\]$`).exec(cell);
+  return m ? { mean: Number(m[1]), spread: Number(m[2]), low: Number(m[3]), high: Number(m[4]) } : null;
+}
+
+test('profile quick-seeds trains a second seed: only seed-1 stages run, and the tables show mean ± spread over 2 seeds', { timeout: 600_000 }, () => {
+  const dir = '../out/sonictoy-seeds';
+  const stages = sonic(['stages', 'pipelines/sonictoy.yaml', '--set', 'profile=quick-seeds', '--json']);
+  assert.equal(stages.status, 0, stages.stderr);
+  const seed1 = (JSON.parse(stages.stdout) as Array<{ id: string }>).map((s) => s.id).filter((id) => id.includes('seed=1'));
+  const trained = ['train_projector', 'train_adapter', 'generate', 'evaluate', 'edit', 'evaluate_edit'];
+  for (const s of trained) assert.ok(seed1.some((id) => id.startsWith(`${s}[`)), `no seed-1 instance of ${s}: ${seed1.join(', ')}`);
+  // Seed 0 is the quick profile's single seed, which the first test ran: its stages are all cached.
+  const run = sonic(['run', 'pipelines/sonictoy.yaml', '--set', 'profile=quick-seeds', '--set', `results_dir=${dir}`, '--no-progress']);
+  assert.equal(run.status, 0, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-4000)}`);
+  const ran = [...(run.stdout + run.stderr).matchAll(/✓ (\S+) succeeded/g)].map((m) => m[1]!).sort();
+  assert.deepEqual(ran, [...seed1, 'tables', 'report'].sort());
+  const out = join(ws, 'out', 'sonictoy-seeds');
+  // Each seed's value as logged, to check the cells' mean and standard deviation.
+  const m = sonic(['metrics', '--stage', 'evaluate*', '--tag', 'table=table3', '--rows', 'tag:method,tag:seed', '--cols', 'name', '--format', 'csv']);
+  assert.equal(m.status, 0, m.stderr);
+  const perSeed = readCsv(m.stdout);
+  const table3 = readCsv(readFileSync(join(out, 'table3.csv'), 'utf8')).filter((r) => r.source === 'ours');
+  assert.deepEqual(table3.map((r) => r.method), ['SonicDiffusion', 'w/o MSE loss']);
+  for (const row of table3) {
+    for (const c of Object.keys(row).filter((k) => k !== 'method' && k !== 'source')) {
+      const cell = parseSeedCell(row[c]!);
+      assert.ok(cell, `table3/${row.method}/${c}: '${row[c]}' is not "mean ± spread [low, high]"`);
+      const values = perSeed.filter((r) => r.method === row.method).map((r) => Number(r[c]));
+      assert.equal(values.length, 2, `table3/${row.method}/${c}: expected one logged value per seed`);
+      const mean = (values[0]! + values[1]!) / 2;
+      const sd = Math.abs(values[0]! - values[1]!) / Math.SQRT2;
+      const decimals = c.includes('FID') ? 1 : 3;
+      assertShows(cell.mean, mean, decimals, `table3/${row.method}/${c} mean`);
+      assertShows(cell.spread, sd, decimals, `table3/${row.method}/${c} spread`);
+    }
+  }
+  // Table 1's text-prompted row is not trained: one run, no spread.
+  const textRow = readCsv(readFileSync(join(out, 'table1.csv'), 'utf8')).find((r) => r.method === 'text prompt (class label)')!;
+  assert.ok(parseCell(textRow['hits AIC']!), `table1 text prompt: '${textRow['hits AIC']}'`);
+  const md = readFileSync(join(out, 'table3.md'), 'utf8');
+  assert.match(md, /Rows trained with several seeds \(2\) show mean ± standard deviation across seeds/);
+  const readme = readFileSync(join(out, 'README.md'), 'utf8');
+  assert.match(readme, /hits \/ SonicDiffusion \(\d+ images × 2 seeds\)/);
+  assert.match(readme, /AIC \d\.\d{3} \[[^\]]+\] vs chance .*mean of 2 seeds ± \d\.\d{3}\)/);
+  // One picture per domain and kind, although two seeds' generations and edits reach the report.
+  const pictures = [...readme.matchAll(/^- \[(pictures\/[^\]]+)\]/gm)].map((x) => x[1]!);
+  assert.deepEqual(pictures, [...new Set(pictures)], 'the README lists a picture twice');
+  assert.ok(pictures.some((p) => p.startsWith('pictures/generation-')) && pictures.some((p) => p.startsWith('pictures/editing-')), pictures.join(', '));
 });

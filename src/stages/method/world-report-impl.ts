@@ -41,8 +41,9 @@ export async function writeWorldReport(ctx: StageContext<WorldReportParams>): Pr
   const { tables, records } = readJson<{ tables: BuiltTable[]; records: EvaluationSummary[] }>(join(tablesDir, 'tables.json'), 'the tables summary');
   for (const t of tables) for (const ext of ['md', 'csv']) copyFileSync(join(tablesDir, `${t.name}.${ext}`), join(out, `${t.name}.${ext}`));
   const pictures: ReportPicture[] = [];
+  // With several training seeds, each seed's generate/edit output arrives (seed order); the first seed's is shown.
   const copy = (from: string, name: string, caption: string, kind: ReportPicture['kind'] = 'strip') => {
-    if (!existsSync(from)) return;
+    if (!existsSync(from) || pictures.some((p) => p.file === `pictures/${name}`)) return;
     copyFileSync(from, join(pics, name));
     pictures.push({ file: `pictures/${name}`, caption, kind, width: readPng(from).width });
   };
