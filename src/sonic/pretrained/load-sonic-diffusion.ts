@@ -14,6 +14,7 @@ import { loadAudioProjector } from './load-projector.js';
 import { loadDiffusersUNet, type AdapterSettings, type LoadedUNet } from './load-unet.js';
 import { loadDiffusersVae, type LoadedVae } from './load-vae.js';
 import { readNoiseSchedule } from './read-scheduler.js';
+import type { UNetWorkloadOption } from './unet-capacity.js';
 
 export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   /** A diffusers pipeline directory with unet/ and (optionally) vae/, e.g. a CompVis/stable-diffusion-v1-4 download. */
@@ -38,6 +39,10 @@ export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   seed?: number;
   /** Weights variant, e.g. 'fp16' (diffusion_pytorch_model.fp16.safetensors, read as float32). */
   variant?: string;
+  /** What the UNet will run: sizes the capacity check before loading (see LoadUNetOptions.workload). */
+  workload?: UNetWorkloadOption;
+  /** Receives the capacity check's one-line summary. */
+  onCapacity?: (summary: string) => void;
 }
 
 export interface SonicDiffusionModels {
@@ -84,6 +89,8 @@ export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Pr
       ...variant,
       ...(options.adapters !== undefined ? { adapters: options.adapters } : {}),
       ...(options.adapterSettings !== undefined ? { adapterSettings: options.adapterSettings } : {}),
+      ...(options.workload !== undefined ? { workload: options.workload } : {}),
+      ...(options.onCapacity !== undefined ? { onCapacity: options.onCapacity } : {}),
       trainableAdapters: options.trainableAdapters ?? false,
       seed: options.seed ?? 0,
     });

@@ -9,8 +9,6 @@ import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
 import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
 import type { UNet2DCondition } from '../../sonic/unet/index.js';
-import { assertModelFits } from '../../compute/capacity/backend-capacity.js';
-import { estimateUNetMemory } from '../../sonic/unet/memory-estimate.js';
 import { loadLatentCodec, type LatentCodec } from './latent-codec.js';
 import type { OpenBundle } from './runtime.js';
 
@@ -66,18 +64,15 @@ export async function loadBackbone(bundle: OpenBundle, options: LoadBackboneOpti
   }
   const side = imageSize / codec.downsampleFactor;
   const work = options.workload ?? { batch: 2, training: false };
-  try {
-    // Before any weight is built: a model that cannot fit the backend fails here, not as Aborted() later.
-    const need = estimateUNetMemory(unetConfig, { batch: work.batch, latentSide: side, training: work.training });
-    const what = work.training ? `an adapter training step at ${side}×${side} latents, batch ${work.batch}` : `sampling at ${side}×${side} latents, ${work.batch} latents per call`;
-    options.log?.(assertModelFits({ model: `the UNet in ${unetDir} (${what})`, ...need }));
-  } catch (e) {
-    codec.dispose();
-    throw e;
-  }
   let loaded: LoadedUNet;
   try {
-    loaded = loadDiffusersUNet(unetDir, { seed: options.seed ?? 0, trainableAdapters: options.trainableAdapters ?? false });
+    // The loader's capacity check runs before any weight is built: a model that cannot fit fails there.
+    loaded = loadDiffusersUNet(unetDir, {
+      seed: options.seed ?? 0,
+      trainableAdapters: options.trainableAdapters ?? false,
+      workload: { batch: work.batch, latentSide: side, training: work.training },
+      ...(options.log ? { onCapacity: options.log } : {}),
+    });
   } catch (e) {
     codec.dispose();
     throw e;
