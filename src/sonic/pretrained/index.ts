@@ -8,6 +8,6 @@ export { CapacityError } from '../../compute/capacity/backend-capacity.js';
 export { DIFFUSERS_WEIGHTS, diffusersWeightsPath, readDiffusersConfigJson } from './diffusers-dir.js';
 export { unetConfigFromJson, unetConfigToJson, UNET_FIELDS } from './unet-config-json.js';
 export { vaeConfigFromJson, vaeConfigToJson, VAE_FIELDS } from './vae-config-json.js';
-export { noiseScheduleFromJson, SCHEDULER_FIELDS } from './scheduler-config-json.js';
-export { readNoiseSchedule, SCHEDULER_CONFIG_FILE } from './read-scheduler.js';
+export { schedulerConfigFromJson, SCHEDULER_FIELDS } from './scheduler-config-json.js';
+export { readSchedulerConfig, SCHEDULER_CONFIG_FILE } from './read-scheduler.js';
 export { DiffusersConfigError, type FieldRule, type FieldTable, type ReadFieldsOptions, type UnknownFieldPolicy } from './config-fields.js';
