@@ -2,7 +2,8 @@
 // allocated, so a directory whose config says SD-1.4 needs no weights to be refused on wasm.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { join } from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
@@ -77,4 +78,13 @@ test('a model that fits reports the check through onCapacity', async () => {
   await assert.rejects(loadSonicDiffusion({ diffusersDir: dir, onCapacity: (m) => messages.push(m) }), /weights not found/);
   assert.equal(messages.length, 1);
   assert.match(messages[0]!, /^the UNet in .*\/unet \(sampling at 8×8 latents, 1 latent per call\): [\d,]+ parameters, .* fits the wasm backend \(2\.00 GiB usable WebAssembly heap/);
+});
+
+test("docs/using-the-library.md shows the refusal as the loader words it", async () => {
+  const page = readFileSync(fileURLToPath(new URL('../../../../docs/using-the-library.md', import.meta.url)), 'utf8');
+  const shown = /On wasm SD 1\.4 fails like this:\n\n```text\n(.*) …\n```/.exec(page)?.[1];
+  assert.ok(shown, 'the page shows the message');
+  const error = await loadSonicDiffusion({ diffusersDir: SD14_DIR }).then(() => null, (e: Error) => e);
+  assert.ok(error instanceof CapacityError);
+  assert.ok(error.message.startsWith(shown.replace('models/upstream/stable-diffusion-v1-4/unet', join(SD14_DIR, 'unet'))), error.message);
 });
