@@ -3,10 +3,10 @@
 // tfjs-core instance the models compute with.
 export * from './models.js';
 export {
-  NoiseSchedule, SD_NOISE_SCHEDULE, DdimScheduler, ddimInvert, sample, guidedEpsilon, combineGuidance, mixAudioEmbeddings, pnpEdit,
+  NoiseSchedule, SD_NOISE_SCHEDULE, SD_SCHEDULER_CONFIG, DdimScheduler, ddimInvert, sample, guidedEpsilon, combineGuidance, mixAudioEmbeddings, pnpEdit,
   pnpInjectionHooks, pnpSitesFor, infoNceLoss, tokenMseLoss, epsilonMseLoss, stage1Loss, stage1Step, stage2Loss, stage2Step,
   createStage2Optimizer, stage2ModelFromUNet, STAGE1_DEFAULTS, STAGE2_DEFAULTS,
-  type NoiseScheduleConfig, type GuidedSampleOptions, type PnpEditOptions, type Stage2Model,
+  type NoiseScheduleConfig, type SchedulerConfig, type DdimConfig, type GuidedSampleOptions, type PnpEditOptions, type Stage2Model,
 } from './sonic/method.js';
 export { selectBackend, BackendUnavailableError, type BackendChoice, type BackendRequest, type SelectBackendOptions } from './compute/backend.js';
 export { tf } from './compute/tfjs.js';

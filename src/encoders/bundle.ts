@@ -42,6 +42,9 @@ export const bundleSchema = z
     vae: modelRef.optional(),
     unet: modelRef.optional(),
     image: imageSpec.optional(),
+    // A diffusers scheduler folder (scheduler_config.json; impl 'diffusers-scheduler'), only in a full bundle.
+    // Absent: SD's scheduler (SD_SCHEDULER_CONFIG), which SonicToy's toy-SD is trained with.
+    scheduler: modelRef.optional(),
   })
   .superRefine((b, ctx) => {
     const present = DIFFUSION_FIELDS.filter((f) => b[f] !== undefined);
@@ -49,6 +52,7 @@ export const bundleSchema = z
       const missing = DIFFUSION_FIELDS.filter((f) => b[f] === undefined);
       ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `${present.join(', ')} given without ${missing.join(', ')}: a full bundle has all of vae, unet and image, an encoders-only bundle none of them` });
     }
+    if (b.scheduler !== undefined && present.length === 0) ctx.addIssue({ code: 'custom', path: ['scheduler'], message: 'a scheduler belongs with the diffusion backbone: give it only in a full bundle (with vae, unet and image)' });
   });
 export type FoundationBundle = z.infer<typeof bundleSchema>;
 export type ImageSpec = z.infer<typeof imageSpec>;
@@ -79,6 +83,8 @@ export interface DiffusionRoles {
   vae: ModelRef;
   unet: ModelRef;
   image: ImageSpec;
+  /** Absent: SD's scheduler. */
+  scheduler?: ModelRef;
 }
 
 /**
@@ -94,7 +100,7 @@ export function diffusionRoles(bundle: FoundationBundle & { dir: string }, needs
         `(\`\${{ stages.bundle.outputs.bundle }}\`) instead of the encoders bundle`,
     );
   }
-  return { vae, unet, image };
+  return { vae, unet, image, ...(bundle.scheduler !== undefined ? { scheduler: bundle.scheduler } : {}) };
 }
 
 export function resolveModelPath(bundle: { dir: string }, ref: ModelRef): string {

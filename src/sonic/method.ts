@@ -6,6 +6,7 @@ export {
   validateProjectorConfig, type AudioProjectorConfig, type ProjectorDims, type ProjectorPresetName,
 } from './projector/projector-config.js';
 export { NoiseSchedule, SD_NOISE_SCHEDULE, type NoiseScheduleConfig } from './schedulers/noise-schedule.js';
+export { SD_SCHEDULER_CONFIG, type SchedulerConfig, type DdimConfig } from './schedulers/scheduler-config.js';
 export { DdimScheduler, type DdimStepResult } from './schedulers/ddim.js';
 export { ddimInvert, tileBatch, type InversionOptions } from './schedulers/ddim-inversion.js';
 export { mulberry32, randomInts } from './schedulers/seeded-random.js';

@@ -63,6 +63,7 @@ const MODEL_FILES = [
   'sd-v1-4-vae/vae_decoder.onnx',
   'upstream/stable-diffusion-v1-4/unet/config.json',
   'upstream/stable-diffusion-v1-4/unet/diffusion_pytorch_model.safetensors',
+  'upstream/stable-diffusion-v1-4/scheduler/scheduler_config.json',
 ];
 
 test('paper.yaml --dry-run without data or weights names every missing root and model file with its line', async () => {

@@ -79,6 +79,8 @@ test('assemble-bundle: `only: encoders` with a vae or unet binding, or a bundle.
     const roles = Object.fromEntries(['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures'].map((r) => [r, ref]));
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: 'w', ...roles, vae: ref }));
     assert.throws(() => readBundle(dir), /bundle\.json: not a valid foundation bundle: unet: vae given without unet, image: a full bundle has all of vae, unet and image, an encoders-only bundle none of them/);
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ kind: 'sonicdiffusion-foundation-bundle', version: 1, world: 'w', ...roles, scheduler: ref }));
+    assert.throws(() => readBundle(dir), /bundle\.json: not a valid foundation bundle: scheduler: a scheduler belongs with the diffusion backbone: give it only in a full bundle/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,14 +2,17 @@
 // through loadEncoders and the backbone, and refuses files the stage was not given as inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/temp-dir.js';
 import { paperBundleStage } from '../../src/stages/paper/paper-bundle.js';
 import { isEncodersOnly, readBundle } from '../../src/encoders/bundle.js';
 import { loadEncoders } from '../../src/encoders/load-encoders.js';
-import { decodeLatents, encodeImages, loadBackbone } from '../../src/stages/common/diffusion-models.js';
+import { backboneDdim, backboneNoiseSchedule, decodeLatents, encodeImages, loadBackbone } from '../../src/stages/common/diffusion-models.js';
+import { generateImages } from '../../src/stages/method/generate-impl.js';
+import { NoiseSchedule } from '../../src/sonic/schedulers/noise-schedule.js';
+import { SD_SCHEDULER_CONFIG } from '../../src/sonic/schedulers/scheduler-config.js';
 import { selectBackend } from '../../src/compute/backend.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -137,6 +140,53 @@ test('paper-bundle refuses model files that are not among its inputs, and names 
     const decoder = join(root, 'test', 'fixtures', 'paper-models', 'captioner-vit-gpt2', 'decoder.onnx');
     rmSync(decoder);
     await assert.rejects(paperBundleStage.run(ctxFor(root, models.filter((f) => f !== decoder))), /role captioner: model 'captioner-vit-gpt2': file 'decoder\.onnx' is missing[\s\S]*Place it at: .*captioner-vit-gpt2\/decoder\.onnx[\s\S]*make_paper_fixture_models\.py/);
+  } finally {
+    if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the bundle's scheduler role is SD 1.4's scheduler_config.json; generate samples and stage 2 adds noise with what it says; unsupported values are refused by name", async () => {
+  const root = fixtureRoot();
+  const env = process.env.SONIC_MODELS_DIR;
+  delete process.env.SONIC_MODELS_DIR;
+  try {
+    const ctx = ctxFor(root, filesUnder(join(root, 'test', 'fixtures', 'paper-models')), { image: { size: 32, latentScale: 0.18215 } });
+    await paperBundleStage.run(ctx);
+    const b = readBundle(ctx.outputs.bundle);
+    const schedulerDir = join(root, 'test', 'fixtures', 'paper-models', 'upstream', 'stable-diffusion-v1-4', 'scheduler');
+    assert.deepEqual(b.scheduler, { impl: 'diffusers-scheduler', path: schedulerDir, options: {} });
+    const configFile = join(schedulerDir, 'scheduler_config.json');
+    const published = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    await selectBackend({ requested: 'wasm' });
+    const e = { nullText: new Float32Array(77 * 32), textTokens: 77, textWidth: 32 };
+    const texts = [new Float32Array(77 * 32).map((_, i) => Math.sin(i))];
+    const generateWith = async (config: Record<string, unknown>) => {
+      writeFileSync(configFile, JSON.stringify(config));
+      const backbone = await loadBackbone(b);
+      try {
+        const images = await generateImages(backbone, e, { texts }, { steps: 2, guidance: 3, seed: 1, chunk: 1 });
+        return { scheduler: backbone.scheduler, alphas: backboneNoiseSchedule(backbone).alphasCumprod, ddim: backboneDdim(backbone), pixels: images[0]!.data };
+      } finally {
+        backbone.dispose();
+      }
+    };
+    const sd = await generateWith(published);
+    assert.deepEqual(sd.scheduler, SD_SCHEDULER_CONFIG);
+    assert.deepEqual(sd.ddim.setTimesteps(2), [501, 1]);
+
+    const other = await generateWith({ ...published, beta_end: 0.02, steps_offset: 0, set_alpha_to_one: true });
+    assert.deepEqual(other.scheduler, { ...SD_SCHEDULER_CONFIG, betaEnd: 0.02, stepsOffset: 0, setAlphaToOne: true });
+    assert.deepEqual(other.alphas, new NoiseSchedule({ trainSteps: 1000, betaStart: 0.00085, betaEnd: 0.02 }).alphasCumprod, "stage 2's noise schedule has the config's betas");
+    assert.deepEqual(other.ddim.setTimesteps(2), [500, 0]);
+    assert.equal(other.ddim.finalAlphaBar, 1);
+    const changed = sd.pixels.reduce((m, v, i) => Math.max(m, Math.abs(v - other.pixels[i]!)), 0);
+    assert.ok(changed > 1e-3, `the generated image follows the scheduler config (max pixel change ${changed})`);
+
+    for (const [field, value, supported] of [['prediction_type', 'v_prediction', '"epsilon"'], ['beta_schedule', 'squaredcos_cap_v2', '"scaled_linear"']] as const) {
+      writeFileSync(configFile, JSON.stringify({ ...published, [field]: value }));
+      await assert.rejects(loadBackbone(b), (err: Error) => err.message.startsWith(`${configFile}: field '${field}' is "${value}"; supported: ${supported}`));
+    }
   } finally {
     if (env !== undefined) process.env.SONIC_MODELS_DIR = env;
     rmSync(root, { recursive: true, force: true });

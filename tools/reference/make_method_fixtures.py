@@ -10,6 +10,7 @@ chained, only the last survives) is `chained=False`.
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 
@@ -192,6 +193,31 @@ def scheduler_fixtures():
     save_file({k: v.float().contiguous() for k, v in out.items()}, os.path.join(OUT, "schedulers.safetensors"))
 
 
+def custom_ddim():
+    # A scheduler config unlike SD's: every setting the TypeScript DDIM reads from scheduler_config.json differs.
+    return DDIMScheduler(num_train_timesteps=500, beta_start=0.001, beta_end=0.02, beta_schedule="scaled_linear",
+                         clip_sample=True, clip_sample_range=0.5, set_alpha_to_one=True, steps_offset=0)
+
+
+def scheduler_config_fixtures():
+    """DDIM from a non-SD scheduler_config.json (stored as the `scheduler_config` metadata, as diffusers saves it)."""
+    torch.manual_seed(4)
+    s = custom_ddim()
+    s.set_timesteps(10)
+    out = {"alphas_cumprod": s.alphas_cumprod.clone(), "timesteps.10": s.timesteps.float()}
+    sample, eps = 2 * torch.randn(2, 4, 5, 6), torch.randn(2, 4, 5, 6)  # |x0| often > 0.5: clipping matters
+    t = int(s.timesteps[3])
+    r = s.step(eps, t, sample, eta=0.0)
+    last = s.step(eps, int(s.timesteps[-1]), sample, eta=0.0)  # t = 0 -> prev < 0 -> final ᾱ = 1 (set_alpha_to_one)
+    out.update({"step.sample": nhwc(sample), "step.eps": nhwc(eps), "step.t": torch.tensor([float(t)]),
+                "step.prev": nhwc(r.prev_sample), "step.x0": nhwc(r.pred_original_sample),
+                "step_last.t": torch.tensor([float(s.timesteps[-1])]), "step_last.prev": nhwc(last.prev_sample)})
+    config = {k: v for k, v in dict(s.config).items() if not k.startswith("_")}
+    config["_class_name"] = "DDIMScheduler"
+    save_file({k: v.float().contiguous() for k, v in out.items()}, os.path.join(OUT, "scheduler-config.safetensors"),
+              metadata={"scheduler_config": json.dumps(config, sort_keys=True)})
+
+
 # ----------------------------------------------------------------------------------------------------------
 # A small deterministic noise predictor, mirrored by test/sonic/toy-noise-predictor.ts:
 #   eps = tanh(conv3x3(x) + b + 0.001·t + mean_L(text)·Wt + mean_K(audio)·Wa)
@@ -275,5 +301,6 @@ if __name__ == "__main__":
     scheduler_fixtures()
     guidance_fixtures()
     adamw_fixtures()
+    scheduler_config_fixtures()
     total = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
     print(f"wrote {sorted(os.listdir(OUT))} ({total} bytes) to {os.path.normpath(OUT)}")

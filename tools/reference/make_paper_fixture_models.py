@@ -10,7 +10,7 @@ dimensions agree with each other the way the real models' do:
   Inception stand-in: [B,3,299,299] -> [B,2048]
   captioner: ViT(32px) + GPT-2 pair over a byte-level vocabulary
   SD VAE: 8x downsampling, 4 latent channels; SD UNet: 4 in/out channels, cross_attention_dim 32, for
-          32x32 images (4x4 latents)
+          32x32 images (4x4 latents); SD 1.4's own scheduler_config.json
 Writes test/fixtures/paper-models/<registry dir>/ as experiments/models.fixture.yaml lists them.
 Usage: /work/venv-ref/bin/python tools/reference/make_paper_fixture_models.py
 """
@@ -103,6 +103,23 @@ def sd():
                                 attention_head_dim=4, cross_attention_dim=TEXT_WIDTH, norm_num_groups=8).eval()
     # diffusers' layout and key names, as CompVis/stable-diffusion-v1-4/unet ships them.
     unet.save_pretrained(os.path.join(OUT, 'upstream', 'stable-diffusion-v1-4', 'unet'), safe_serialization=True)
+    sd_scheduler(os.path.join(OUT, 'upstream', 'stable-diffusion-v1-4', 'scheduler'))
+
+
+# CompVis/stable-diffusion-v1-4's scheduler/scheduler_config.json as published (a PNDMScheduler config whose
+# clip_sample: false was added for DDIMScheduler.from_pretrained; PNDMScheduler.save_pretrained would drop it).
+SD14_SCHEDULER_CONFIG = {
+    '_class_name': 'PNDMScheduler', '_diffusers_version': '0.7.0.dev0', 'beta_end': 0.012, 'beta_schedule': 'scaled_linear',
+    'beta_start': 0.00085, 'num_train_timesteps': 1000, 'set_alpha_to_one': False, 'skip_prk_steps': True, 'steps_offset': 1,
+    'trained_betas': None, 'clip_sample': False,
+}
+
+
+def sd_scheduler(out):
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, 'scheduler_config.json'), 'w') as f:
+        json.dump(SD14_SCHEDULER_CONFIG, f, indent=2)
+        f.write('\n')
 
 
 def main():

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import type { ParamStore } from '../../compute/param-store.js';
 import type { AudioProjector } from '../projector/audio-projector.js';
 import type { AudioProjectorConfig } from '../projector/projector-config.js';
-import type { NoiseScheduleConfig } from '../schedulers/noise-schedule.js';
+import type { SchedulerConfig } from '../schedulers/scheduler-config.js';
 import type { UNetConfig } from '../unet/config.js';
 import type { UNet2DCondition } from '../unet/unet2d-condition.js';
 import type { ReadFieldsOptions } from './config-fields.js';
 import { loadAudioProjector } from './load-projector.js';
 import { loadDiffusersUNet, type AdapterSettings, type LoadedUNet } from './load-unet.js';
 import { loadDiffusersVae, type LoadedVae } from './load-vae.js';
-import { readNoiseSchedule } from './read-scheduler.js';
+import { readSchedulerConfig } from './read-scheduler.js';
+import type { UNetWorkloadOption } from './unet-capacity.js';
 
 export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   /** A diffusers pipeline directory with unet/ and (optionally) vae/, e.g. a CompVis/stable-diffusion-v1-4 download. */
@@ -22,7 +23,7 @@ export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   unetDir?: string;
   /** The VAE directory, if not `<diffusersDir>/vae`; null: no VAE. Without either, a missing vae/ means no VAE. */
   vaeDir?: string | null;
-  /** The scheduler directory, if not `<diffusersDir>/scheduler`; null: none (the SD schedule is assumed). */
+  /** The scheduler directory, if not `<diffusersDir>/scheduler`; null: none (`scheduler` is then null). */
   schedulerDir?: string | null;
   /** Gated-adapter weights (safetensors): a train-adapter artifact's unet_adapters.safetensors or a converted official checkpoint. */
   adapters?: string;
@@ -38,6 +39,10 @@ export interface LoadSonicDiffusionOptions extends ReadFieldsOptions {
   seed?: number;
   /** Weights variant, e.g. 'fp16' (diffusion_pytorch_model.fp16.safetensors, read as float32). */
   variant?: string;
+  /** What the UNet will run: sizes the capacity check before loading (see LoadUNetOptions.workload). */
+  workload?: UNetWorkloadOption;
+  /** Receives the capacity check's one-line summary. */
+  onCapacity?: (summary: string) => void;
 }
 
 export interface SonicDiffusionModels {
@@ -49,8 +54,11 @@ export interface SonicDiffusionModels {
   vae: LoadedVae | null;
   /** null when no projector was given. */
   projector: AudioProjector | null;
-  /** The noise schedule of scheduler/scheduler_config.json (checked: ε-prediction, scaled_linear); null without one. */
-  noiseSchedule: NoiseScheduleConfig | null;
+  /**
+   * scheduler/scheduler_config.json read as DDIMScheduler reads it (noise schedule + DDIM settings; checked:
+   * ε-prediction, scaled_linear, leading spacing); null without one. `DdimScheduler.fromConfig` samples with it.
+   */
+  scheduler: SchedulerConfig | null;
   /** Frees every tensor of the loaded models. */
   dispose(): void;
 }
@@ -71,7 +79,7 @@ function resolveDirs(o: LoadSonicDiffusionOptions): { unetDir: string; vaeDir: s
 /** Loads the UNet (with adapters), the VAE and the audio projector; checks that their widths fit together. */
 export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Promise<SonicDiffusionModels> {
   const { unetDir, vaeDir, schedulerDir } = resolveDirs(options);
-  const noiseSchedule = schedulerDir === null ? null : readNoiseSchedule(schedulerDir);
+  const scheduler = schedulerDir === null ? null : readSchedulerConfig(schedulerDir);
   const fields: ReadFieldsOptions = {
     ...(options.unknownFields !== undefined ? { unknownFields: options.unknownFields } : {}),
     ...(options.onWarning !== undefined ? { onWarning: options.onWarning } : {}),
@@ -84,6 +92,8 @@ export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Pr
       ...variant,
       ...(options.adapters !== undefined ? { adapters: options.adapters } : {}),
       ...(options.adapterSettings !== undefined ? { adapterSettings: options.adapterSettings } : {}),
+      ...(options.workload !== undefined ? { workload: options.workload } : {}),
+      ...(options.onCapacity !== undefined ? { onCapacity: options.onCapacity } : {}),
       trainableAdapters: options.trainableAdapters ?? false,
       seed: options.seed ?? 0,
     });
@@ -112,7 +122,7 @@ export async function loadSonicDiffusion(options: LoadSonicDiffusionOptions): Pr
       adapterSource: unet.adapterSource,
       vae,
       projector,
-      noiseSchedule,
+      scheduler,
       dispose: () => loaded.forEach((m) => m.dispose()),
     };
   } catch (e) {

@@ -11,6 +11,7 @@ import { createUNetParams, loadUNetWeights } from '../unet/weights.js';
 import type { ReadFieldsOptions } from './config-fields.js';
 import { diffusersWeightsPath, readDiffusersConfigJson } from './diffusers-dir.js';
 import { unetConfigFromJson } from './unet-config-json.js';
+import { checkUNetCapacity, resolveUNetWorkload, type UNetWorkloadOption } from './unet-capacity.js';
 
 /** SonicDiffusion adapter settings that override the config's sonic_* keys (defaults: the paper's). */
 export interface AdapterSettings {
@@ -29,6 +30,14 @@ export interface LoadUNetOptions extends ReadFieldsOptions {
   seed?: number;
   /** Weights file variant, e.g. 'fp16' for diffusion_pytorch_model.fp16.safetensors (converted to float32). */
   variant?: string;
+  /**
+   * What the UNet will run (latents per call, latent side, training or sampling): sizes the activations of
+   * the capacity check that runs before any weight is read. Defaults: one 8×8 latent, training when
+   * `trainableAdapters` (MINIMAL_UNET_WORKLOAD), so only a model that cannot run here at all is refused.
+   */
+  workload?: UNetWorkloadOption;
+  /** Receives the capacity check's one-line summary (model, size, backend limit) when the model fits. */
+  onCapacity?: (summary: string) => void;
 }
 
 export interface LoadedUNet {
@@ -51,10 +60,16 @@ export function readUNetConfig(dir: string, options: ReadFieldsOptions & { adapt
   };
 }
 
+/**
+ * Reads the config, checks that the model fits the active backend (CapacityError naming the model, its size,
+ * the backend's limit and what to install or pass otherwise), then builds the UNet and loads its weights.
+ */
 export function loadDiffusersUNet(dir: string, options: LoadUNetOptions = {}): LoadedUNet {
   const config = readUNetConfig(dir, options);
-  const weightsPath = diffusersWeightsPath(dir, options.variant);
   const trainable = options.trainableAdapters ?? false;
+  const summary = checkUNetCapacity(config, dir, resolveUNetWorkload(options.workload, trainable));
+  options.onCapacity?.(summary);
+  const weightsPath = diffusersWeightsPath(dir, options.variant);
   const params = createUNetParams(config, { seed: options.seed ?? 0, trainable: (n) => trainable && isAdapterParam(n) });
   let adapterSource: LoadedUNet['adapterSource'] = 'fresh';
   try {

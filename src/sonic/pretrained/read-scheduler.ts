@@ -1,13 +1,13 @@
-// A diffusers scheduler directory (scheduler_config.json) -> the noise schedule (see scheduler-config-json.ts).
+// A diffusers scheduler directory (scheduler_config.json) -> SchedulerConfig (see scheduler-config-json.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NoiseScheduleConfig } from '../schedulers/noise-schedule.js';
+import type { SchedulerConfig } from '../schedulers/scheduler-config.js';
 import { DiffusersConfigError } from './config-fields.js';
-import { noiseScheduleFromJson } from './scheduler-config-json.js';
+import { schedulerConfigFromJson } from './scheduler-config-json.js';
 
 export const SCHEDULER_CONFIG_FILE = 'scheduler_config.json';
 
-export function readNoiseSchedule(dir: string): NoiseScheduleConfig {
+export function readSchedulerConfig(dir: string): SchedulerConfig {
   const path = join(dir, SCHEDULER_CONFIG_FILE);
   if (!existsSync(path)) throw new Error(`${path}: the scheduler config does not exist (a diffusers scheduler/ folder holds ${SCHEDULER_CONFIG_FILE})`);
   let json: unknown;
@@ -16,5 +16,5 @@ export function readNoiseSchedule(dir: string): NoiseScheduleConfig {
   } catch (e) {
     throw new DiffusersConfigError(path, null, undefined, `not valid JSON (${(e as Error).message})`);
   }
-  return noiseScheduleFromJson(json, path);
+  return schedulerConfigFromJson(json, path);
 }

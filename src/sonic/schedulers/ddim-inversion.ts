@@ -1,5 +1,6 @@
 // DDIM inversion (spec §7.1): walk the sampling timesteps backwards (1, 21, …, 981 for 50 steps), each time
-// predicting x0 with the previous ᾱ (ᾱ_0 at the first step) and re-noising to ᾱ_t with the same ε.
+// predicting x0 with the previous ᾱ (at the first step the scheduler's final ᾱ: ᾱ_0 for SD) and re-noising
+// to ᾱ_t with the same ε.
 // No guidance: one predictor call per step with the given (usually empty-prompt) text tokens.
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoisePredictor } from '../noise-predictor.js';
@@ -24,7 +25,7 @@ export function ddimInvert(predictor: NoisePredictor, z0: tf.Tensor4D, opts: Inv
   let z = z0;
   forward.forEach((t, i) => {
     const aT = scheduler.schedule.alphaBar(t);
-    const aPrev = i > 0 ? scheduler.schedule.alphaBar(forward[i - 1]!) : scheduler.schedule.alphaBar(0);
+    const aPrev = i > 0 ? scheduler.schedule.alphaBar(forward[i - 1]!) : scheduler.finalAlphaBar;
     const next = tf.tidy(() => {
       const eps = predictor.predict({ sample: z, timestep: t, textTokens: text, ...(audio ? { audioTokens: audio } : {}) });
       const x0 = tf.div(tf.sub(z, tf.mul(eps, Math.sqrt(1 - aPrev))), Math.sqrt(aPrev));

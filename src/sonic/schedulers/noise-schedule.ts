@@ -1,21 +1,24 @@
-// The SD-1.x DDPM noise schedule: "scaled_linear" betas (linspace in √β, squared), 1000 training steps.
-// ᾱ is accumulated in float64 and then rounded to float32, the precision diffusers stores and uses.
+// The DDPM noise schedule: "scaled_linear" betas (linspace in √β, squared); SD's by default (1000 steps,
+// β from 0.00085 to 0.012). ᾱ is accumulated in float64 and then rounded to float32, the precision
+// diffusers stores and uses.
 import * as tf from '@tensorflow/tfjs-core';
+import { noiseScheduleOf, SD_SCHEDULER_CONFIG, type NoiseScheduleConfig } from './scheduler-config.js';
 
-export interface NoiseScheduleConfig {
-  trainSteps: number;
-  betaStart: number;
-  betaEnd: number;
-}
+export type { NoiseScheduleConfig } from './scheduler-config.js';
 
-export const SD_NOISE_SCHEDULE: NoiseScheduleConfig = Object.freeze({ trainSteps: 1000, betaStart: 0.00085, betaEnd: 0.012 });
+/** The noise schedule of SD_SCHEDULER_CONFIG. */
+export const SD_NOISE_SCHEDULE: NoiseScheduleConfig = Object.freeze(noiseScheduleOf(SD_SCHEDULER_CONFIG));
 
 export class NoiseSchedule {
   /** ᾱ_t for t = 0..trainSteps-1 (float32 values). */
   readonly alphasCumprod: Float32Array;
 
-  constructor(readonly config: NoiseScheduleConfig = SD_NOISE_SCHEDULE) {
-    const { trainSteps, betaStart, betaEnd } = config;
+  readonly config: NoiseScheduleConfig;
+
+  /** Reads the noise-schedule fields of `config` (a whole SchedulerConfig may be given). */
+  constructor(config: NoiseScheduleConfig = SD_NOISE_SCHEDULE) {
+    this.config = noiseScheduleOf(config);
+    const { trainSteps, betaStart, betaEnd } = this.config;
     if (!Number.isInteger(trainSteps) || trainSteps < 2) throw new Error(`noise schedule: trainSteps must be an integer ≥ 2, got ${trainSteps}`);
     const s0 = Math.sqrt(betaStart);
     const s1 = Math.sqrt(betaEnd);

@@ -2,15 +2,17 @@
 // diffusion_pytorch_model.safetensors; SonicToy's toy-SD or SD 1.4 itself) and the latent codec of the
 // bundle's `vae` role (latent-codec.ts: a diffusers VAE on tfjs, or the SD VAE through ONNX). The UNet gets
 // fresh gated adapters (gate 0) unless its checkpoint carries adapter weights; an `adapter` artifact of
-// train-adapter can then be loaded on top.
+// train-adapter can then be loaded on top. The scheduler (noise schedule + DDIM settings) comes from the
+// bundle's `scheduler` role, a diffusers scheduler/ folder, else it is SD's: generate, edit and
+// train-adapter sample, invert and add noise with it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../compute/param-store.js';
-import { diffusionRoles, resolveModelPath } from '../../encoders/bundle.js';
+import { diffusionRoles, resolveModelPath, type ModelRef } from '../../encoders/bundle.js';
 import type { RgbImage } from '../../encoders/interfaces.js';
-import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
+import { loadAdapterWeights as loadAdapterFile, loadDiffusersUNet, readSchedulerConfig, readUNetConfig, type LoadedUNet } from '../../sonic/pretrained/index.js';
+import { DdimScheduler, NoiseSchedule } from '../../sonic/method.js';
+import { SD_SCHEDULER_CONFIG, type SchedulerConfig } from '../../sonic/schedulers/scheduler-config.js';
 import type { UNet2DCondition } from '../../sonic/unet/index.js';
-import { assertModelFits } from '../../compute/capacity/backend-capacity.js';
-import { estimateUNetMemory } from '../../sonic/unet/memory-estimate.js';
 import { loadLatentCodec, type LatentCodec } from './latent-codec.js';
 import type { OpenBundle } from './runtime.js';
 
@@ -18,6 +20,8 @@ export { DIFFUSERS_WEIGHTS } from '../../sonic/pretrained/index.js';
 
 /** Impls a bundle's `unet` role may name: both read a diffusers UNet2DConditionModel directory. */
 export const UNET_IMPLS = ['toy-unet', 'diffusers-unet'] as const;
+/** Impls a bundle's `scheduler` role may name. */
+export const SCHEDULER_IMPLS = ['diffusers-scheduler'] as const;
 
 export interface DiffusionBackbone {
   unet: UNet2DCondition;
@@ -26,7 +30,28 @@ export interface DiffusionBackbone {
   imageSize: number;
   /** [h, w, c] of one latent. */
   latentShape: [number, number, number];
+  /** The bundle's scheduler_config.json, or SD's scheduler (SD_SCHEDULER_CONFIG) when it has none. */
+  scheduler: SchedulerConfig;
   dispose(): void;
+}
+
+/** A fresh DDIM sampler (it keeps its timesteps) on the backbone's scheduler config. */
+export function backboneDdim(backbone: Pick<DiffusionBackbone, 'scheduler'>): DdimScheduler {
+  return DdimScheduler.fromConfig(backbone.scheduler);
+}
+
+/** The DDPM noise schedule the backbone's UNet was trained with. */
+export function backboneNoiseSchedule(backbone: Pick<DiffusionBackbone, 'scheduler'>): NoiseSchedule {
+  return new NoiseSchedule(backbone.scheduler);
+}
+
+/** The scheduler config a bundle names (its `scheduler` role), or SD's. */
+export function readBundleScheduler(bundle: OpenBundle, ref: ModelRef | undefined): SchedulerConfig {
+  if (ref === undefined) return SD_SCHEDULER_CONFIG;
+  if (!(SCHEDULER_IMPLS as readonly string[]).includes(ref.impl)) {
+    throw new Error(`${bundle.dir}/bundle.json: scheduler impl '${ref.impl}' is not known (known: ${SCHEDULER_IMPLS.join(', ')})`);
+  }
+  return readSchedulerConfig(resolveModelPath(bundle, ref));
 }
 
 /** What the stage will run the UNet on; the capacity check sizes activations from it. */
@@ -46,10 +71,11 @@ export interface LoadBackboneOptions {
 }
 
 export async function loadBackbone(bundle: OpenBundle, options: LoadBackboneOptions = {}): Promise<DiffusionBackbone> {
-  const { vae, unet, image } = diffusionRoles(bundle);
+  const { vae, unet, image, scheduler: schedulerRef } = diffusionRoles(bundle);
   if (!(UNET_IMPLS as readonly string[]).includes(unet.impl)) {
     throw new Error(`${bundle.dir}/bundle.json: unet impl '${unet.impl}' is not known (known: ${UNET_IMPLS.join(', ')})`);
   }
+  const scheduler = readBundleScheduler(bundle, schedulerRef);
   const unetDir = resolveModelPath(bundle, unet);
   const unetConfig = readUNetConfig(unetDir);
   const codec = await loadLatentCodec(vae, resolveModelPath(bundle, vae)).catch((e: Error) => {
@@ -66,18 +92,15 @@ export async function loadBackbone(bundle: OpenBundle, options: LoadBackboneOpti
   }
   const side = imageSize / codec.downsampleFactor;
   const work = options.workload ?? { batch: 2, training: false };
-  try {
-    // Before any weight is built: a model that cannot fit the backend fails here, not as Aborted() later.
-    const need = estimateUNetMemory(unetConfig, { batch: work.batch, latentSide: side, training: work.training });
-    const what = work.training ? `an adapter training step at ${side}×${side} latents, batch ${work.batch}` : `sampling at ${side}×${side} latents, ${work.batch} latents per call`;
-    options.log?.(assertModelFits({ model: `the UNet in ${unetDir} (${what})`, ...need }));
-  } catch (e) {
-    codec.dispose();
-    throw e;
-  }
   let loaded: LoadedUNet;
   try {
-    loaded = loadDiffusersUNet(unetDir, { seed: options.seed ?? 0, trainableAdapters: options.trainableAdapters ?? false });
+    // The loader's capacity check runs before any weight is built: a model that cannot fit fails there.
+    loaded = loadDiffusersUNet(unetDir, {
+      seed: options.seed ?? 0,
+      trainableAdapters: options.trainableAdapters ?? false,
+      workload: { batch: work.batch, latentSide: side, training: work.training },
+      ...(options.log ? { onCapacity: options.log } : {}),
+    });
   } catch (e) {
     codec.dispose();
     throw e;
@@ -88,6 +111,7 @@ export async function loadBackbone(bundle: OpenBundle, options: LoadBackboneOpti
     codec,
     imageSize,
     latentShape: [side, side, codec.latentChannels],
+    scheduler,
     dispose: () => {
       loaded.params.dispose();
       codec.dispose();

@@ -5,7 +5,7 @@ import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadImages } from '../../encoders/toy/toy-media.js';
 import { ddimInvert, pnpEdit, pnpSitesFor } from '../../sonic/method.js';
 import { readDataset } from '../common/dataset.js';
-import { decodeLatents, encodeImages, loadBackbone } from '../common/diffusion-models.js';
+import { backboneDdim, decodeLatents, encodeImages, loadBackbone } from '../common/diffusion-models.js';
 import { openBundle } from '../common/runtime.js';
 import { TEXT_BASELINES } from './ablation.js';
 import { loadConditionedModel, textTensor } from './conditioned-model.js';
@@ -45,6 +45,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
   const m = audioMode ? await loadConditionedModel(bundle, ctx.inputs.adapter as string, load) : null;
   const backbone = m ? m.backbone : await loadBackbone(bundle, load);
   const sites = pnpSitesFor(backbone.unet.config);
+  const scheduler = backboneDdim(backbone);
   const L = e.textTokens;
   const W = e.textWidth;
   const nullText = textTensor([e.nullText], L, W);
@@ -64,7 +65,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
       const srcRows = srcIdx.map((i) => byId.get(e.ids[i]!)!);
       const srcImages = loadImages(srcRows);
       const z0 = await encodeImages(backbone, srcImages);
-      const inverted = ddimInvert(backbone.unet, z0, { steps: p.steps, textTokens: nullText });
+      const inverted = ddimInvert(backbone.unet, z0, { steps: p.steps, textTokens: nullText, scheduler });
       let audio: tf.Tensor3D;
       let nullAudio: tf.Tensor3D;
       let text: tf.Tensor3D;
@@ -84,7 +85,7 @@ export async function edit(ctx: StageContext<EditParams>): Promise<void> {
       }
       const z = pnpEdit(backbone.unet, {
         invertedLatents: inverted, sourceTextTokens: nullText, negativeTextTokens: nullText, textTokens: text,
-        audioTokens: audio, nullAudioTokens: nullAudio, sites, tauAttn: p.tauAttn, tauFeat: p.tauFeat, guidanceScale: p.guidance, steps: p.steps,
+        audioTokens: audio, nullAudioTokens: nullAudio, sites, tauAttn: p.tauAttn, tauFeat: p.tauFeat, guidanceScale: p.guidance, steps: p.steps, scheduler,
       });
       const edited = await decodeLatents(backbone, z);
       tf.dispose([z, z0, ...inverted.values()]);

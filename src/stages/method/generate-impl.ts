@@ -6,7 +6,7 @@ import type { StageContext } from '../../engine/stage/stage-definition.js';
 import { loadClips, loadImages } from '../../encoders/toy/toy-media.js';
 import { mixAudioEmbeddings, sample } from '../../sonic/method.js';
 import { classesOf, readDataset, type DatasetRow } from '../common/dataset.js';
-import { decodeLatents, loadBackbone, type DiffusionBackbone } from '../common/diffusion-models.js';
+import { backboneDdim, decodeLatents, loadBackbone, type DiffusionBackbone } from '../common/diffusion-models.js';
 import { openBundle, openEncoders } from '../common/runtime.js';
 import { TEXT_BASELINES } from './ablation.js';
 import { loadConditionedModel, textTensor, type ConditionedModel } from './conditioned-model.js';
@@ -47,6 +47,7 @@ export async function generateImages(
   const out: RgbImage<Float32Array>[] = [];
   const nullText = textTensor([e.nullText], e.textTokens, e.textWidth);
   const betweenChunks = yieldPoint(o.signal);
+  const scheduler = backboneDdim(backbone);
   try {
     for (let i = 0; i < n; i += o.chunk) {
       await betweenChunks();
@@ -57,7 +58,7 @@ export async function generateImages(
       // Each image's noise depends only on the seed and its position, not on the chunking.
       const noise = tf.concat(Array.from({ length: size }, (_, j) => seededNormal<tf.Rank.R4>([1, h, w, c], o.seed + i + j)), 0);
       const z = sample(backbone.unet, {
-        latents: noise, textTokens: text, nullTextTokens: nullText, steps: o.steps, guidanceScale: o.guidance,
+        latents: noise, textTokens: text, nullTextTokens: nullText, steps: o.steps, guidanceScale: o.guidance, scheduler,
         ...(m && audio ? { audioTokens: audio, nullAudioTokens: m.nullAudio } : {}),
       });
       out.push(...(await decodeLatents(backbone, z)));

@@ -8,7 +8,7 @@ import { loadImages } from '../../encoders/toy/toy-media.js';
 import { createStage2Optimizer, mulberry32, stage2ModelFromUNet, stage2Step } from '../../sonic/method.js';
 import { isAdapterParam } from '../../sonic/unet/index.js';
 import { readDataset } from '../common/dataset.js';
-import { encodeImages, loadBackbone } from '../common/diffusion-models.js';
+import { backboneNoiseSchedule, encodeImages, loadBackbone } from '../common/diffusion-models.js';
 import { writeJson } from '../common/json-file.js';
 import { openBundle } from '../common/runtime.js';
 import { adapterPaths } from './adapter-dir.js';
@@ -40,6 +40,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
     const flipped = p.flip ? tf.tidy(() => tf.reverse(latents, 2)) : latents;
     const audio = tf.tensor3d(concat(train.map((i) => e.audio[i]!)), [train.length, 1, e.audioDim]);
     const nullText = tf.tensor3d(e.nullText, [1, e.textTokens, e.textWidth]);
+    const schedule = backboneNoiseSchedule(backbone);
     const rand = mulberry32(p.seed ^ 0xada7);
     const every = Math.max(1, Math.floor(p.steps / 50));
     // stage2_final_loss: the mean loss of the last tenth of the steps (at least the last step).
@@ -58,7 +59,7 @@ export async function trainAdapter(ctx: StageContext<TrainAdapterParams>): Promi
         const b = tf.gather(flipped, idx);
         return { latents: tf.add(tf.mul(b, mask), tf.mul(a, tf.sub(1, mask))) as tf.Tensor4D, audioEmbeddings: tf.gather(audio, idx) as tf.Tensor3D };
       });
-      const r = await stage2Step(model, opt, { ...batch, nullTextTokens: nullText }, { seed: p.seed * 100003 + step, dropText: p.dropText });
+      const r = await stage2Step(model, opt, { ...batch, nullTextTokens: nullText }, { seed: p.seed * 100003 + step, dropText: p.dropText, schedule });
       tf.dispose(batch);
       if (!Number.isFinite(r.loss)) throw new Error(`train-adapter: loss is ${r.loss} at step ${step + 1}`);
       if (step >= tailFrom) {

@@ -4,16 +4,16 @@
 // modelsDir), and bundle.json records those absolute directories in place: multi-GB checkpoints are never
 // copied. The stage's `models` input must list those files (the pipeline does, from its models_dir var), so
 // they are part of the fingerprint and a missing one is reported when the pipeline loads.
-// With `only: encoders` it binds the encoder roles alone (no vae, unet, image): an encoders-only bundle,
+// With `only: encoders` it binds the encoder roles alone (no vae, unet, scheduler, image): an encoders-only bundle,
 // whose `models` need not include the SD weights. Given such a bundle as its `encoders` input, it takes the
-// encoder roles from there as they are and binds only vae and unet, so its `models` list just the SD files
+// encoder roles from there as they are and binds only vae, unet and scheduler, so its `models` list just the SD files
 // and the full bundle cannot disagree with the encoders one.
 import { z } from 'zod';
 import type { StageDefinition } from '../../engine/stage/stage-definition.js';
 
-export const BUNDLE_ROLES = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures', 'vae', 'unet'] as const;
+export const BUNDLE_ROLES = ['audioEncoder', 'textEncoder', 'imageEncoder', 'aisImageEncoder', 'audioToImage', 'captioner', 'fidFeatures', 'vae', 'unet', 'scheduler'] as const;
 type Role = (typeof BUNDLE_ROLES)[number];
-const DIFFUSION_ROLES: readonly Role[] = ['vae', 'unet'];
+const DIFFUSION_ROLES: readonly Role[] = ['vae', 'unet', 'scheduler'];
 
 const roleBinding = z.strictObject({
   /** Registry entry name. */
@@ -27,7 +27,7 @@ const roleBinding = z.strictObject({
 });
 type RoleBinding = z.input<typeof roleBinding>;
 
-/** The paper's binding (spec §10): MS-CLAP 2022, CLIP ViT-L/14 and B/32, Wav2CLIP, Inception, the captioner, SD 1.4. */
+/** The paper's binding (spec §10): MS-CLAP 2022, CLIP ViT-L/14 and B/32, Wav2CLIP, Inception, the captioner, SD 1.4 (its scheduler config too). */
 export const PAPER_ROLES: Record<Role, RoleBinding> = {
   audioEncoder: { model: 'ms-clap-2022' },
   textEncoder: { model: 'clip-vit-large-patch14-text' },
@@ -38,6 +38,7 @@ export const PAPER_ROLES: Record<Role, RoleBinding> = {
   fidFeatures: { model: 'inception-v3-fid' },
   vae: { model: 'sd-v1-4-vae' },
   unet: { model: 'sd-v1-4', path: 'unet', impl: 'diffusers-unet' },
+  scheduler: { model: 'sd-v1-4', path: 'scheduler', impl: 'diffusers-scheduler' },
 };
 
 const params = z.strictObject({
@@ -45,7 +46,7 @@ const params = z.strictObject({
   image: z.strictObject({ size: z.number().int().positive(), latentScale: z.number().positive() }).default({ size: 512, latentScale: 0.18215 }),
   /** Per-role overrides of PAPER_ROLES (a whole binding per role given). */
   roles: z.strictObject(Object.fromEntries(BUNDLE_ROLES.map((r) => [r, roleBinding.optional()])) as Record<Role, z.ZodOptional<typeof roleBinding>>).default({}),
-  /** `encoders`: an encoders-only bundle (every role but vae and unet, no image); default: every role. */
+  /** `encoders`: an encoders-only bundle (every role but vae, unet and scheduler, no image); default: every role. */
   only: z.enum(['encoders']).optional(),
 }).superRefine((p, ctx) => {
   if (p.only !== 'encoders') return;
@@ -56,13 +57,13 @@ const params = z.strictObject({
 
 export const paperBundleStage: StageDefinition<z.infer<typeof params>> = {
   name: 'paper-bundle',
-  version: '1',
+  version: '2',
   description: 'Bind the paper world: bundle.json naming the registry model (impl, absolute directory, options) of every role',
   params,
   inputs: {
     registry: { description: 'the model registry (experiments/models.yaml or a variant; docs/reproduce-paper.md#pretrained-weights)' },
     models: { description: 'a model file of the registry (where it goes and how to produce it: docs/reproduce-paper.md#pretrained-weights)', list: true },
-    encoders: { description: 'an encoders-only bundle (paper-bundle with `only: encoders`) whose encoder roles this bundle takes as they are; then only vae and unet are bound here', optional: true },
+    encoders: { description: 'an encoders-only bundle (paper-bundle with `only: encoders`) whose encoder roles this bundle takes as they are; then only vae, unet and scheduler are bound here', optional: true },
   },
   outputs: { bundle: { description: 'foundation bundle directory (bundle.json only; models stay in place)' } },
   async run(ctx) {

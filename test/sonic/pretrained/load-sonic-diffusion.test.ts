@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SafetensorsFile, writeSafetensors } from '../../../src/compute/safetensors.js';
 import { AudioProjector, TINY_PROJECTOR } from '../../../src/sonic/method.js';
 import { DiffusersConfigError, loadSonicDiffusion } from '../../../src/sonic/pretrained/index.js';
-import { SD_NOISE_SCHEDULE } from '../../../src/sonic/schedulers/noise-schedule.js';
+import { SD_SCHEDULER_CONFIG } from '../../../src/sonic/schedulers/scheduler-config.js';
 import { isAdapterParam } from '../../../src/sonic/unet/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { assertMatches, readNchwAsNhwc, readTensor, tf, useWasm } from '../reference-fixtures.js';
@@ -44,7 +44,7 @@ test('a diffusers SD-2.x directory + adapter weights computes what diffusers com
     const decoded = tf.tidy(() => models.vae!.vae.decode(readNchwAsNhwc(IO, 'z')));
     assertMatches(decoded, readNchwAsNhwc(IO, 'decoded'), 1e-4, 'VAE decode');
     assert.equal(models.projector, null);
-    assert.deepEqual(models.noiseSchedule, SD_NOISE_SCHEDULE, 'scheduler/ is read too');
+    assert.deepEqual(models.scheduler, SD_SCHEDULER_CONFIG, 'scheduler/ is read too');
   } finally {
     models.dispose();
   }
@@ -136,7 +136,7 @@ test('a v-prediction model is refused by its scheduler config before anything is
   const dir = copyWithConfig((j) => (j.prediction_type = 'v_prediction'), 'scheduler');
   await assert.rejects(loadSonicDiffusion({ diffusersDir: dir, adapterSettings: ADAPTERS }), new RegExp(`${join(dir, 'scheduler', 'scheduler_config.json')}: field 'prediction_type' is "v_prediction"; supported: "epsilon"`));
   const models = await loadSonicDiffusion({ diffusersDir: dir, schedulerDir: null, vaeDir: null, adapterSettings: ADAPTERS });
-  assert.equal(models.noiseSchedule, null, 'schedulerDir: null skips it');
+  assert.equal(models.scheduler, null, 'schedulerDir: null skips it');
   models.dispose();
 });
 
