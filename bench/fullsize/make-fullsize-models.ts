@@ -28,6 +28,8 @@ const out = resolve(values.out!);
 for (const name of readdirSync(FIXTURES)) {
   if (name !== 'upstream') cpSync(join(FIXTURES, name), join(out, name), { recursive: true });
 }
+// SD-1.4's scheduler config, as the fixture model set has it.
+cpSync(join(FIXTURES, 'upstream', 'stable-diffusion-v1-4', 'scheduler'), join(out, 'upstream', 'stable-diffusion-v1-4', 'scheduler'), { recursive: true });
 const config = { ...SD14_UNET_CONFIG, crossAttentionDim: FIXTURE_TEXT_WIDTH, audioCrossAttentionDim: FIXTURE_TEXT_WIDTH };
 const unetDir = join(out, 'upstream', 'stable-diffusion-v1-4', 'unet');
 mkdirSync(unetDir, { recursive: true });
