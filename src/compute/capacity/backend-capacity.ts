@@ -57,7 +57,9 @@ export interface ModelNeed {
   largestTensorBytes: number;
 }
 
-export class CapacityError extends Error {}
+export class CapacityError extends Error {
+  override name = 'CapacityError';
+}
 
 export function formatGiB(bytes: number): string {
   return `${(bytes / GiB).toFixed(2)} GiB`;
