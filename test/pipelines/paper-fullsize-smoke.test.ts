@@ -52,7 +52,7 @@ test('profile=fullsize-smoke on wasm stops at train_adapter with the capacity me
   const r = await node([MAIN, 'run', 'pipelines/paper.yaml', 'train_adapter', '--set', 'profile=fullsize-smoke', '--no-progress'], ws, env);
   assert.equal(r.code, 1, r.out);
   // The run summary names the failed stage and its error.
-  assert.match(r.out, /failed train_adapter\[data=landscape,ablation=full\]: the UNet in \S+unet \(an adapter training step at 8×8 latents, batch 1\) needs 857,865,614 parameters, 3\.20 GiB of fp32 weights, about 3\.\d\d GiB with activations: more than the wasm backend's usable WebAssembly heap/);
+  assert.match(r.out, /failed train_adapter\[data=landscape,ablation=full,seed=0\]: the UNet in \S+unet \(an adapter training step at 8×8 latents, batch 1\) needs 857,865,614 parameters, 3\.20 GiB of fp32 weights, about 3\.\d\d GiB with activations: more than the wasm backend's usable WebAssembly heap/);
   assert.match(r.out, /webgpu backend finds a hardware adapter/);
   assert.doesNotMatch(r.out, /Aborted\(\)/);
 });
