@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { isProjectKernel } from './wgsl/program.js';
+import { isProjectKernel } from './project-kernels.js';
 
 /** The kernels each backend package registered, captured when this module is first imported. */
 const NATIVE = new Map<string, Map<string, tf.KernelConfig>>();
@@ -55,7 +55,7 @@ export interface NoFallbackOptions {
 
 /**
  * Throws, naming every offender, if the profile ran on another backend, used a kernel that is not the
- * backend package's own registration (a fallback) or one of the project's WGSL kernels (src/compute/wgsl),
+ * backend package's own registration (a fallback) or one of the project's kernels (src/compute/wgsl, wasm-kernels),
  * or used a forbidden kernel. Names registered on no
  * backend at all are engine scopes (custom-gradient wrappers), not kernels, and are ignored.
  */

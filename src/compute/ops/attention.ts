@@ -3,6 +3,8 @@ import { splitBlocks } from './wasm-blocks.js';
 import { matMul } from './matmul.js';
 import { flashAttention } from '../wgsl/attention.js';
 import { onWebGPU } from '../wgsl/program.js';
+import { wasmFusedAttention } from '../wasm-kernels/attention.js';
+import { onWasmKernels } from '../wasm-kernels/module.js';
 
 export interface AttentionOptions {
   /** Defaults to 1/√d. */
@@ -25,9 +27,12 @@ export function usesPerHeadAttention(nq: number, nk: number, options: AttentionO
   return !options.bias && tf.getBackend() === 'wasm' && nq * nk >= SLICED_MIN_SCORES;
 }
 
-/** Whether scaledDotProductAttention runs the fused WGSL kernels (webgpu, no bias): O(N·d) memory per head. */
+/**
+ * Whether scaledDotProductAttention runs fused kernels (no bias; the WGSL kernels on webgpu, the wasm-kernels
+ * module on wasm): O(N·d) memory per head.
+ */
 export function usesFusedAttention(options: AttentionOptions = {}): boolean {
-  return !options.bias && onWebGPU();
+  return !options.bias && (onWebGPU() || onWasmKernels());
 }
 
 /**
@@ -42,7 +47,7 @@ export function boundsAttentionMemory(nq: number, nk: number, options: Attention
 export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttentionOptions = {}): tf.Tensor4D {
   const d = q.shape[3];
   const scale = options.scale ?? 1 / Math.sqrt(d);
-  if (usesFusedAttention(options) && q.dtype === 'float32') return flashAttention(q, k, v, scale);
+  if (usesFusedAttention(options) && q.dtype === 'float32') return onWebGPU() ? flashAttention(q, k, v, scale) : wasmFusedAttention(q, k, v, scale);
   if (usesPerHeadAttention(q.shape[2], k.shape[2], options)) return perHeadAttention(q, k, v, scale);
   let scores: tf.Tensor4D = matMul(tf.mul(q, scale) as tf.Tensor4D, k, false, true);
   if (options.bias) scores = tf.add(scores, options.bias);

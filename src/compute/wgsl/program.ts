@@ -4,6 +4,7 @@
 // array per variable name), a `uniforms` struct (input and output shapes, then the program's own fields) and
 // `_start`, which calls our `main(index)` with the flat global invocation index.
 import * as tf from '@tensorflow/tfjs-core';
+import { registerProjectKernel } from '../project-kernels.js';
 
 export interface ProgramUniform {
   type: 'int32' | 'float32' | 'uint32';
@@ -82,17 +83,9 @@ export function workgroupBytes(backend: WebGPUBackendLike, cap = 32768): number 
   return Math.min(backend.device.limits.maxComputeWorkgroupStorageSize, cap);
 }
 
-const PROJECT_KERNELS = new Set<string>();
-
 /** Registers one of the project's WGSL kernels for the webgpu backend (kernel-profile.ts counts them as native). */
 export function registerWebGpuKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
-  PROJECT_KERNELS.add(kernelName);
-  tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
-}
-
-/** Whether `kernelName` on `backend` is one of the project's own WGSL kernels. */
-export function isProjectKernel(kernelName: string, backend: string): boolean {
-  return backend === 'webgpu' && PROJECT_KERNELS.has(kernelName);
+  registerProjectKernel(kernelName, 'webgpu', kernelFunc);
 }
 
 /** Whether the project's WGSL kernels serve the current computation. */

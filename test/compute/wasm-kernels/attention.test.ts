@@ -1,0 +1,69 @@
+// Fused attention (the project's wasm module) against the composed matMul/softmax formulation on cpu.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../tf-test-utils.js';
+import { scaledDotProductAttention, usesFusedAttention } from '../../../src/compute/ops/index.js';
+import { assertNoCpuFallback, profileKernels } from '../../../src/compute/kernel-profile.js';
+import { checkWasmAgainstCpu, kernelsOnWasm } from './kernel-check.js';
+
+const attention = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor => scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D);
+
+// [batch, heads, Nq, Nk, d, dv]: odd sizes off the 4-row query block, the 8-key SIMD group and the 128-key
+// tile; several tiles with a ragged last one; Nq ≠ Nk; dv ≠ d; the UNet's d = 8 at 1024 tokens.
+const SHAPES: Array<[number, number, number, number, number, number]> = [
+  [1, 1, 1, 1, 1, 1],
+  [1, 2, 5, 7, 3, 4],
+  [2, 3, 70, 33, 8, 5],
+  [1, 1, 9, 270, 40, 24],
+  [1, 2, 131, 77, 8, 8],
+  [1, 1, 300, 300, 8, 8],
+];
+
+for (const [b, h, nq, nk, d, dv] of SHAPES) {
+  test(`wasm fused attention matches cpu: values and dq, dk, dv at [${b}, ${h}] heads, Nq ${nq}, Nk ${nk}, d ${d}, dv ${dv}`, async () => {
+    await checkWasmAgainstCpu(`attention ${[b, h, nq, nk, d, dv]}`, attention, [
+      [b, h, nq, d],
+      [b, h, nk, d],
+      [b, h, nk, dv],
+    ]);
+  });
+}
+
+test('an explicit scale reaches the wasm kernel', async () => {
+  const scaled = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
+    scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { scale: 2.5 });
+  await checkWasmAgainstCpu('attention scale 2.5', scaled, [[1, 2, 6, 4], [1, 2, 11, 4], [1, 2, 11, 3]], 3);
+});
+
+test('large scores (a peaked softmax) stay exact: the online maximum rescales earlier tiles', async () => {
+  const sharp = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
+    scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { scale: 40 });
+  await checkWasmAgainstCpu('attention scale 40', sharp, [[1, 1, 6, 8], [1, 1, 300, 8], [1, 1, 300, 5]], 4);
+});
+
+test('on wasm attention runs the fused kernels, not a score matrix and softmax', async () => {
+  const names = await kernelsOnWasm(attention, [[2, 2, 17, 4], [2, 2, 90, 4], [2, 2, 90, 6]]);
+  for (const kernel of ['SonicWasmAttention', 'SonicWasmAttentionGrad']) assert.ok(names.has(kernel), `${kernel} did not run (ran: ${[...names]})`);
+  for (const kernel of ['Softmax', 'BatchMatMul', 'Exp']) assert.ok(!names.has(kernel), `${kernel} ran`);
+});
+
+test('the wasm kernels count as the backend own kernels, not fallbacks', async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  assert.ok(usesFusedAttention());
+  const { profile } = await profileKernels(() =>
+    tf.tidy(() => {
+      const x = tf.ones([1, 2, 9, 4]);
+      return tf.grads((q: tf.Tensor) => tf.sum(attention(q, x, x)))([x]);
+    }),
+  );
+  assertNoCpuFallback(profile);
+  await tf.setBackend('cpu');
+});
+
+test('attention with a bias keeps the composed path on wasm and matches cpu', async () => {
+  const biased = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor): tf.Tensor =>
+    scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { bias });
+  assert.ok(!usesFusedAttention({ bias: tf.zeros([1]) }));
+  await checkWasmAgainstCpu('attention with bias', biased, [[1, 2, 5, 4], [1, 2, 6, 4], [1, 2, 6, 4], [1, 1, 5, 6]], 5);
+});
