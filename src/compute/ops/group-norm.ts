@@ -2,22 +2,26 @@ import * as tf from '@tensorflow/tfjs-core';
 import { silu } from './activations.js';
 import { fusedGroupNorm } from '../wgsl/group-norm.js';
 import { onWebGPU } from '../wgsl/program.js';
+import { wasmFusedGroupNorm } from '../wasm-kernels/group-norm.js';
+import { onWasmKernels } from '../wasm-kernels/module.js';
 
 /**
  * torch.nn.GroupNorm on channels-last input [N, ..., C] (NHWC or [N, L, C]): biased variance per
  * (sample, group) over all positions and the group's channels; gamma/beta are [C]. On webgpu one fused WGSL
- * kernel pair (../wgsl/group-norm.ts).
+ * kernel pair (../wgsl/group-norm.ts), on wasm one kernel of the project's module (../wasm-kernels/group-norm.ts).
  */
 export function groupNorm<T extends tf.Tensor>(x: T, groups: number, gamma: tf.Tensor1D | null, beta: tf.Tensor1D | null, eps = 1e-5): T {
   checkShape(x, groups);
-  if (onWebGPU() && x.dtype === 'float32') return fusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, false);
+  if (x.dtype === 'float32' && onWebGPU()) return fusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, false);
+  if (x.dtype === 'float32' && onWasmKernels()) return wasmFusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, false);
   return composedGroupNorm(x, groups, gamma, beta, eps);
 }
 
-/** silu(groupNorm(…)); on webgpu fused into the normalising kernel, elsewhere exactly those two ops. */
+/** silu(groupNorm(…)); on webgpu and wasm fused into the normalising kernel, elsewhere exactly those two ops. */
 export function groupNormSilu<T extends tf.Tensor>(x: T, groups: number, gamma: tf.Tensor1D | null, beta: tf.Tensor1D | null, eps = 1e-5): T {
   checkShape(x, groups);
-  if (onWebGPU() && x.dtype === 'float32') return fusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, true);
+  if (x.dtype === 'float32' && onWebGPU()) return fusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, true);
+  if (x.dtype === 'float32' && onWasmKernels()) return wasmFusedGroupNorm(x, groups, ...affine(x, gamma, beta), eps, true);
   return silu(composedGroupNorm(x, groups, gamma, beta, eps));
 }
 
