@@ -53,7 +53,7 @@ test('a mini-net AdamW step runs only native wasm kernels, with no conv filter/i
   assert.equal(profile.backend, 'wasm');
   assert.equal(tf.engine().backendName, 'wasm');
   const names = profile.kernels.map((k) => k.name);
-  for (const expected of ['Conv2D', 'BatchMatMul', 'Softmax', 'Erf']) assert.ok(names.includes(expected), `${expected} not in ${names.join(',')}`);
+  for (const expected of ['Conv2D', 'BatchMatMul', 'SonicWasmAttention', 'SonicWasmGroupNorm', 'SonicWasmGelu']) assert.ok(names.includes(expected), `${expected} not in ${names.join(',')}`);
   assertNoCpuFallback(profile, { forbid: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'ResizeNearestNeighbor', 'ResizeNearestNeighborGrad'] });
 
   let last = first;

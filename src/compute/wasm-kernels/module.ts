@@ -35,6 +35,8 @@ export interface KernelExports {
     x: number, dy: number, gamma: number, beta: number, stats: number, dx: number, dgamma: number, dbeta: number,
     n: number, p: number, c: number, groups: number, silu: number, scratch: number,
   ): void;
+  gelu_forward(x: number, y: number, n: number): void;
+  gelu_backward(x: number, dy: number, dx: number, n: number): void;
 }
 
 let loaded: KernelExports | Error | undefined;

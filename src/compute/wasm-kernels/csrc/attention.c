@@ -134,7 +134,7 @@ void attention_forward(const float* q, const float* k, const float* v, float* o,
           m[r] = mnew;
           v128_t mv = wasm_f32x4_splat(mnew), sum = wasm_f32x4_splat(0.0f);
           for (int j = 0; j < tl; j += 4) {
-            v128_t p = v_exp(wasm_f32x4_sub(wasm_v128_load(sr + j), mv));
+            v128_t p = v_exp_nonpos(wasm_f32x4_sub(wasm_v128_load(sr + j), mv));
             wasm_v128_store(sr + j, p);
             sum = wasm_f32x4_add(sum, p);
           }
@@ -192,7 +192,7 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
           float *sr = s + r * T, *dr = dp + r * T;
           v128_t lv = wasm_f32x4_splat(rl[r]), dl = wasm_f32x4_splat(delta[r]);
           for (int j = 0; j < tl; j += 4) {
-            v128_t p = v_exp(wasm_f32x4_sub(wasm_v128_load(sr + j), lv));
+            v128_t p = v_exp_nonpos(wasm_f32x4_sub(wasm_v128_load(sr + j), lv));
             wasm_v128_store(sr + j, p);
             wasm_v128_store(dr + j, wasm_f32x4_mul(p, wasm_f32x4_sub(wasm_v128_load(dr + j), dl)));
           }

@@ -27,6 +27,26 @@ static inline v128_t v_exp(v128_t x) {
   return wasm_v128_andnot(y, under);
 }
 
+// e^x for x ≤ 0 (softmax arguments): 0 below −87.3 (so e^−inf = 0). XNNPACK's scheme: the rounding of x·log2e
+// and the exponent bits 2^n both come from adding a magic number, no float→int conversion.
+static inline v128_t v_exp_nonpos(v128_t x) {
+  const v128_t magic = wasm_f32x4_splat(12583039.0f);  // 1.5·2^23 + 127
+  v128_t under = wasm_f32x4_lt(x, wasm_f32x4_splat(-87.3365478515625f));
+  v128_t v = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  v128_t pow2 = wasm_i32x4_shl(v, 23);
+  v128_t n = wasm_f32x4_sub(v, magic);
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_add(r, wasm_f32x4_mul(n, wasm_f32x4_splat(2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, wasm_f32x4_mul(r, r)), r), wasm_f32x4_splat(1.0f));
+  return wasm_v128_andnot(wasm_f32x4_mul(p, pow2), under);
+}
+
 static inline float s_exp(float x) { return wasm_f32x4_extract_lane(v_exp(wasm_f32x4_splat(x)), 0); }
 
 // Natural log for x > 0 (finite): x = m·2^e with m in [√½, √2), log m = 2·atanh(t), t = (m-1)/(m+1).
