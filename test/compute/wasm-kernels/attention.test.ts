@@ -1,7 +1,7 @@
 // Fused attention (the project's wasm module) against the composed matMul/softmax formulation on cpu.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf } from '../tf-test-utils.js';
+import { tf, assertClose, randomData, useBackend } from '../tf-test-utils.js';
 import { scaledDotProductAttention, usesFusedAttention } from '../../../src/compute/ops/index.js';
 import { assertNoCpuFallback, profileKernels } from '../../../src/compute/kernel-profile.js';
 import { checkWasmAgainstCpu, kernelsOnWasm } from './kernel-check.js';
@@ -66,4 +66,29 @@ test('attention with a bias keeps the composed path on wasm and matches cpu', as
     scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { bias });
   assert.ok(!usesFusedAttention({ bias: tf.zeros([1]) }));
   await checkWasmAgainstCpu('attention with bias', biased, [[1, 2, 5, 4], [1, 2, 6, 4], [1, 2, 6, 4], [1, 1, 5, 6]], 5);
+});
+
+test('without a gradient tape, large score matrices take the per-head path on wasm (faster forward); small ones the fused kernel', async () => {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const forwardKernels = async (nq: number, nk: number): Promise<Set<string>> => {
+    const { profile, result } = await profileKernels(() => tf.tidy(() => attention(tf.ones([1, 2, nq, 4]), tf.ones([1, 2, nk, 4]), tf.ones([1, 2, nk, 4]))));
+    result.dispose();
+    return new Set(profile.kernels.map((k) => k.name));
+  };
+  assert.ok(!(await forwardKernels(130, 128)).has('SonicWasmAttention'), 'a 130×128 forward pass ran the fused kernel');
+  assert.ok((await forwardKernels(127, 128)).has('SonicWasmAttention'), 'a 127×128 forward pass did not run the fused kernel');
+  await tf.setBackend('cpu');
+  // Values of the per-head forward path against cpu (its gradient path is the fused kernel, tested above).
+  const shapes = [[1, 2, 140, 8], [1, 2, 130, 8], [1, 2, 130, 5]];
+  const inputs = shapes.map((s, i) => randomData(s.reduce((a, b) => a * b, 1), 40 + i));
+  const forward = async (backend: 'cpu' | 'wasm'): Promise<Float32Array> => {
+    await useBackend(backend);
+    const y = tf.tidy(() => attention(...(inputs.map((x, i) => tf.tensor(x, shapes[i])) as [tf.Tensor, tf.Tensor, tf.Tensor])));
+    const values = (await y.data()) as Float32Array;
+    y.dispose();
+    return values;
+  };
+  assertClose(await forward('wasm'), await forward('cpu'), 1e-4, 'per-head forward');
+  await useBackend('cpu');
 });
