@@ -1,5 +1,6 @@
 // The state one run shares between its parts (scheduler, stage attempts, commit, re-attach): the store
 // and executor, the event bus, what each finished stage produced, the running jobs and the abort state.
+import { availableParallelism } from 'node:os';
 import type { Pipeline } from '../config/pipeline-model.js';
 import type { Executor, JobHandle } from '../exec/executor.js';
 import { RunEventBus, type RunEvent } from '../events/run-events.js';
@@ -25,6 +26,8 @@ export class RunContext {
   readonly running = new Map<string, JobHandle>();
   /** objects ingested by attempts that have not committed yet */
   readonly pending = new PendingObjects();
+  /** local stages in their attempts now (for the thread share) */
+  localRunning = 0;
   private readonly cancel = new AbortController();
   private reason: AbortReason | undefined;
   runId = 0;
@@ -37,6 +40,11 @@ export class RunContext {
     readonly options: RunPipelineOptions,
     readonly executor: Executor,
   ) {}
+
+  /** The cores stages share: the --cpus budget, else the machine's. */
+  get cores(): number {
+    return this.options.cpus ?? availableParallelism();
+  }
 
   get signal(): AbortSignal {
     return this.cancel.signal;

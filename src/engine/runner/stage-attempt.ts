@@ -13,6 +13,7 @@ import { buildRunRecord, upstreamStageIds, writeRunRecord } from './run-record.j
 import type { StageSummary } from './run-summary.js';
 import { prepareJob, safeStageDirName, type PreparedJob } from './stage-job.js';
 import { finishAttempt, type Submission } from './stage-outcomes.js';
+import { stageThreads, threadEnv, WASM_THREADS_ENV } from './stage-threads.js';
 
 export async function runAttempt(ctx: RunContext, p: PlannedStage, attempt: number, gpus: number[], willRetry: boolean): Promise<StageSummary> {
   const stage = p.stage;
@@ -31,9 +32,17 @@ export async function runAttempt(ctx: RunContext, p: PlannedStage, attempt: numb
   });
   const sub: Submission = { p, recId: rec.id, attempt, gpus, logPath, startedAt, willRetry, eventsPath: jobPaths(dir).events, outputs: {}, stageRunDir: dir };
 
+  const threads = stageThreads({
+    cores: ctx.cores,
+    running: ctx.localRunning,
+    resources: stage.resources,
+    onCluster: ctx.allocatedElsewhere(stage.id),
+    userSet: process.env[WASM_THREADS_ENV] !== undefined || stage.env[WASM_THREADS_ENV] !== undefined,
+  });
   let prepared: PreparedJob;
   try {
     prepared = prepareJob({
+      extraEnv: threadEnv(threads),
       stage,
       stageRunDir: dir,
       upstreamOutputs: (id) => ctx.outputs.get(id) ?? {},
@@ -46,7 +55,7 @@ export async function runAttempt(ctx: RunContext, p: PlannedStage, attempt: numb
     return finishAttempt(ctx, sub, 'failed', { error: err instanceof Error ? err.message : String(err) });
   }
   sub.outputs = prepared.outputs;
-  ctx.emit({ type: 'stage-started', t: Date.now(), stageId: stage.id, stageRunId: rec.id, attempt, logPath, gpus });
+  ctx.emit({ type: 'stage-started', t: Date.now(), stageId: stage.id, stageRunId: rec.id, attempt, logPath, gpus, ...(threads ? { threads } : {}) });
 
   let handle: JobHandle;
   try {

@@ -27,8 +27,12 @@ export interface ExecutionState {
 export async function executeStage(state: ExecutionState, p: PlannedStage): Promise<StageSummary> {
   const { ctx } = state;
   if (ctx.aborted) return skipStage(ctx, p, ctx.notStartedReason());
-  const grant: Grant = ctx.allocatedElsewhere(p.stage.id) ? { gpus: [], release: () => {} } : await state.pool.acquire(p.stage.resources);
+  const local = !ctx.allocatedElsewhere(p.stage.id);
+  // counted from before it waits for its resources: stages let through together share the cores
+  if (local) ctx.localRunning += 1;
+  let grant: Grant = { gpus: [], release: () => {} };
   try {
+    if (local) grant = await state.pool.acquire(p.stage.resources);
     if (ctx.aborted) return skipStage(ctx, p, ctx.notStartedReason());
     const leftover = takeLeftover(state, p);
     let engineFailed = false;
@@ -50,6 +54,7 @@ export async function executeStage(state: ExecutionState, p: PlannedStage): Prom
     if (result.status === 'failed' && ctx.options.failFast) ctx.abortAll('fail-fast');
     return result;
   } finally {
+    if (local) ctx.localRunning -= 1;
     grant.release();
   }
 }
