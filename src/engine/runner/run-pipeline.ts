@@ -37,7 +37,7 @@ export async function runPipeline(pipeline: Pipeline, options: RunPipelineOption
   const notice = options.notice ?? defaultNotice;
   const lock = await acquireWorkspaceLock(ws, { wait: options.waitForLock ?? false, notice, ...(options.signal ? { signal: options.signal } : {}) });
   try {
-    const store = openRunStore(ws);
+    const store: RunStore = openRunStore(ws);
     const executor = options.executor ?? new LocalExecutor({ ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}) });
     try {
       const leftovers = findReattachable(store, executor);
