@@ -15,6 +15,12 @@ const METHOD = {
   message: 'the method layers (sonic/, encoders/, metrics/, data/, compute/) do not import the engine or the stage catalog (except the YAML reader)',
 };
 
+const ENGINE = into(['stages', 'sonic', 'encoders', 'metrics', 'data'], 'engine/ knows nothing of the method: built-in stages reach it through the stage registry (DESIGN.md)');
+const RUNNER = {
+  regex: '^(\\.\\./)+(engine/)?exec/slurm/',
+  message: 'engine/runner/ uses executors only through the Executor interface (exec/executor.ts): the CLI creates the Slurm executor and passes it in',
+};
+
 const layer = (files, ...patterns) => ({
   files,
   rules: { 'no-restricted-imports': ['error', { patterns }] },
@@ -25,7 +31,9 @@ export default tseslint.config(
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
   // one config object per folder: a later object would replace, not extend, an earlier one's patterns
   layer(['src/{stages,cli}/**/*.ts', 'src/*.ts'], TOP),
-  layer(['src/engine/**/*.ts'], TOP, into(['stages', 'sonic', 'encoders', 'metrics', 'data'], 'engine/ knows nothing of the method: built-in stages reach it through the stage registry (DESIGN.md)')),
+  layer(['src/engine/**/*.ts'], TOP, ENGINE),
+  // the runner reaches executors only through the Executor interface; which cluster executors exist is the CLI's choice
+  layer(['src/engine/runner/**/*.ts'], TOP, ENGINE, RUNNER),
   layer(['src/{sonic,encoders}/**/*.ts'], TOP, METHOD),
   layer(['src/{data,metrics}/**/*.ts'], TOP, METHOD, into(['sonic', 'encoders'], 'data/ and metrics/ sit below the method and its encoders')),
   layer(['src/compute/**/*.ts'], TOP, METHOD, into(['sonic', 'encoders', 'metrics', 'data'], 'compute/ is the bottom layer')),

@@ -22,3 +22,20 @@ test('engine/ may not import the method; the method layers may not import the en
   assert.deepEqual(await problems('src/stages/x.ts', "import { a } from '../engine/stage/stage-definition.js';\nexport const b = a;\n"), [], 'stages/ may use the engine');
   assert.deepEqual(await problems('src/cli/x.ts', "import { a } from '../engine/runner/run-pipeline.js';\nexport const b = a;\n"), []);
 });
+
+test('engine/runner/ may not import the Slurm executor: it reaches executors through the Executor interface', async () => {
+  const slurm = /no-restricted-imports: .*engine\/runner\/ uses executors only through the Executor interface/;
+  assert.match((await problems('src/engine/runner/reattach.ts', "import { SlurmExecutor } from '../exec/slurm/slurm-executor.js';\nexport const s = SlurmExecutor;\n"))[0] ?? '', slurm);
+  assert.match((await problems('src/engine/runner/x.ts', "import type { A } from '../exec/slurm/executor-config.js';\nexport type B = A;\n"))[0] ?? '', slurm);
+  // the engine's other rules still hold in the runner (its config object replaces the engine's)
+  assert.match((await problems('src/engine/runner/x.ts', "import { a } from '../../stages/catalog.js';\nexport const b = a;\n"))[0] ?? '', /engine\/ knows nothing of the method/);
+  assert.deepEqual(await problems('src/engine/runner/x.ts', "import type { Executor } from '../exec/executor.js';\nexport type E = Executor;\n"), []);
+  assert.deepEqual(await problems('src/cli/x.ts', "import { a } from '../engine/exec/slurm/executor-for-run.js';\nexport const b = a;\n"), [], 'the CLI wires the Slurm executor');
+});
+
+test('the runner as committed imports nothing from exec/slurm', async () => {
+  const eslint = new ESLint({ cwd: repoRoot });
+  const results = await eslint.lintFiles([join(repoRoot, 'src/engine/runner')]);
+  assert.ok(results.length >= 10, `linted ${results.length} runner files`);
+  assert.deepEqual(results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line}: ${m.message}`)), []);
+});

@@ -4,7 +4,7 @@ import { processIo, runCommand, type CommandValues, type Io } from '../run-comma
 import { RUN as SPEC } from '../specs/pipeline-commands.js';
 import { pipelineContext } from '../pipeline-context.js';
 import { runPipeline } from '../../engine/runner/run-pipeline.js';
-import { executorForRun } from '../../engine/exec/slurm/executor-for-run.js';
+import { executorForRun, otherExecutorsForRun } from '../../engine/exec/slurm/executor-for-run.js';
 import { defaultExecutorConfig, executorConfigFileForStateDir } from '../../engine/exec/slurm/executor-config.js';
 import { WorkspaceLockedError } from '../../engine/runner/workspace-lock.js';
 import { formatPlan, formatSummary } from '../../engine/runner/run-summary.js';
@@ -65,6 +65,7 @@ async function run(argv: string[], values: Values, positionals: string[], io: Io
       stageModules: ctx.stageModules,
       signal: controller.signal,
       executor,
+      otherExecutors: otherExecutorsForRun(config),
       argv: ['run', ...argv],
     });
     io.stdout(summary.dryRun ? formatPlan(summary.plan) : formatSummary(summary));

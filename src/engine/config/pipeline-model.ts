@@ -12,6 +12,7 @@ export type Params = Record<string, ParamValue>;
 
 export interface ResourceRequest {
   cpu: number; // cores; default 1
+  cpuDeclared?: true; // set when the pipeline gave `cpu:` (the runner then gives the stage that many threads, no more)
   memoryMB: number; // default 0 = unaccounted
   gpu: number; // number of GPU slots; default 0
 }

@@ -82,7 +82,7 @@ export function resolveInstance(
   const resources = interpolateField('resources');
   if (isRecord(resources)) {
     if (resources.cpu !== undefined) {
-      if (typeof resources.cpu === 'number' && resources.cpu > 0) spec.resources.cpu = resources.cpu;
+      if (typeof resources.cpu === 'number' && resources.cpu > 0) spec.resources = { ...spec.resources, cpu: resources.cpu, cpuDeclared: true };
       else bag.error(at(['resources', 'cpu']), `cpu: expected a number of cores > 0, got ${describeValue(resources.cpu)}`);
     }
     if (resources.memory !== undefined) {

@@ -17,7 +17,7 @@ export function logFileSubscriber(): RunEventListener {
   return (event) => {
     if (event.type === 'stage-started') {
       logs.set(event.stageId, event.logPath);
-      note(event.stageId, `stage ${event.stageId} attempt ${event.attempt} started${event.gpus.length ? ` on GPUs ${event.gpus.join(',')}` : ''}`);
+      note(event.stageId, `stage ${event.stageId} attempt ${event.attempt} started${event.gpus.length ? ` on GPUs ${event.gpus.join(',')}` : ''}${event.threads ? ` with ${event.threads.count} wasm thread${event.threads.count > 1 ? 's' : ''} (${event.threads.why})` : ''}`);
     } else if (event.type === 'stage-finished' && event.logPath) {
       logs.set(event.stageId, event.logPath);
       note(event.stageId, `stage ${event.stageId} ${event.status}${event.error ? `: ${event.error}` : ''}${event.willRetry ? ' (will retry)' : ''}`);

@@ -21,6 +21,8 @@ export type RunEvent =
       attempt: number;
       logPath: string;
       gpus: number[];
+      /** SONIC_WASM_THREADS the runner gave the stage (absent: none given, e.g. the user set it) */
+      threads?: { count: number; why: string };
     }
   | { type: 'stage-progress'; t: number; stageId: string; done: number; total: number; label?: string }
   | { type: 'stage-log'; t: number; stageId: string; message: string }

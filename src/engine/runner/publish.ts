@@ -3,6 +3,8 @@
 import { chmod, cp, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { hashPath } from '../store/object-store.js';
+import { displayPath } from '../config/diagnostics.js';
+import type { PlannedStage } from '../graph/plan.js';
 
 async function makeWritable(path: string): Promise<void> {
   const st = await lstat(path);
@@ -54,4 +56,22 @@ export async function publishOutput(objectPath: string, hash: string, dest: stri
     await rename(tmp, dest);
   }
   return existed ? 'replaced' : 'created';
+}
+
+/**
+ * Publishes every output of a stage that declares `publish:`. A cached stage whose published copy had been
+ * changed by hand gets it back, and `notice` says so.
+ */
+export async function publishStageOutputs(
+  p: PlannedStage,
+  artifacts: readonly { name: string; objectPath: string; hash: string }[],
+  notice: (message: string) => void,
+): Promise<void> {
+  for (const [name, decl] of Object.entries(p.stage.outputs)) {
+    if (!decl.publish) continue;
+    const a = artifacts.find((x) => x.name === name);
+    if (!a) continue;
+    const done = await publishOutput(a.objectPath, a.hash, decl.publish);
+    if (done === 'replaced' && p.decision === 'cached') notice(`sonic: restored ${displayPath(decl.publish)} from the recorded output ${name} of stage ${p.stage.id} (the published copy had been changed)`);
+  }
 }

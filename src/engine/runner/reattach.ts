@@ -1,8 +1,8 @@
-// Re-attaching after a runner died: stage runs it left 'running' whose executor can re-attach (Slurm: the
-// job lives on in the cluster) are matched against the new plan. A job for a stage planned again with the
-// same fingerprint is collected instead of submitted again; any other leftover job is cancelled.
+// Re-attaching after a runner died: stage runs it left 'running' whose executor can re-attach (a cluster
+// job lives on) are matched against the new plan. A job for a stage planned again with the same
+// fingerprint is collected instead of submitted again; any other leftover job is cancelled. Everything
+// goes through the Executor interface: which executors exist is the caller's business (the CLI's).
 import type { Executor, JobHandle } from '../exec/executor.js';
-import { SlurmExecutor, SLURM_EXECUTOR_NAME } from '../exec/slurm/slurm-executor.js';
 import type { PlannedStage } from '../graph/plan.js';
 import type { RunStore, StageRunRecord } from '../store/store-api.js';
 
@@ -11,16 +11,17 @@ export interface LeftoverJob {
   handle: JobHandle;
 }
 
+/** The job of a dangling stage run, if `executor` can re-attach to it. */
+function leftoverOn(executor: Executor, record: StageRunRecord): LeftoverJob | undefined {
+  if (executor.reattach === undefined || record.jobId === null || record.stageRunDir === null || record.executor === null) return undefined;
+  const handle = executor.reattach(record.jobId, record.stageRunDir, record.executor);
+  return handle === undefined ? undefined : { record, handle };
+}
+
 /** Dangling stage runs whose recorded job the executor can re-attach to. */
 export function findReattachable(store: Pick<RunStore, 'danglingStageRuns'>, executor: Executor): LeftoverJob[] {
   if (executor.reattach === undefined) return [];
-  const found: LeftoverJob[] = [];
-  for (const record of store.danglingStageRuns()) {
-    if (record.jobId === null || record.stageRunDir === null || record.executor === null) continue;
-    const handle = executor.reattach(record.jobId, record.stageRunDir, record.executor);
-    if (handle !== undefined) found.push({ record, handle });
-  }
-  return found;
+  return store.danglingStageRuns().flatMap((record) => leftoverOn(executor, record) ?? []);
 }
 
 /**
@@ -41,13 +42,35 @@ export function matchReattachable(leftovers: LeftoverJob[], plan: PlannedStage[]
 }
 
 /**
- * Slurm jobs a killed runner left that this run's executor cannot re-attach to (e.g. the rerun chose
- * `--executor local`): cancelled with scancel, so they do not keep running unseen. Returns their stage ids.
+ * Jobs a killed runner left on executors this run does not use (e.g. Slurm jobs when the rerun chose
+ * `--executor local`): cancelled through the executor they were recorded under, so they do not keep
+ * running unseen. `reachable` are the stage-run ids the run's own executor re-attached to. Returns
+ * "stage (executor job id)" for each job cancelled.
  */
-export async function cancelUnreachableSlurmJobs(store: Pick<RunStore, 'danglingStageRuns'>, reachable: ReadonlySet<number>): Promise<string[]> {
-  const orphans = store.danglingStageRuns().filter((r) => r.executor === SLURM_EXECUTOR_NAME && r.jobId !== null && r.stageRunDir !== null && !reachable.has(r.id));
-  if (orphans.length === 0) return [];
-  const slurm = new SlurmExecutor();
-  for (const r of orphans) await slurm.cancel({ executor: SLURM_EXECUTOR_NAME, jobId: r.jobId!, stageRunDir: r.stageRunDir! }).catch(() => {});
-  return orphans.map((r) => `${r.stageId} (slurm job ${r.jobId})`);
+export async function cancelUnreachableJobs(store: Pick<RunStore, 'danglingStageRuns'>, others: readonly Executor[], reachable: ReadonlySet<number>): Promise<string[]> {
+  const cancelled: string[] = [];
+  for (const record of store.danglingStageRuns()) {
+    if (reachable.has(record.id)) continue;
+    for (const executor of others) {
+      if (executor.name !== record.executor) continue;
+      const leftover = leftoverOn(executor, record);
+      if (leftover === undefined) continue;
+      await executor.cancel(leftover.handle).catch(() => {});
+      cancelled.push(`${record.stageId} (${leftover.handle.executor} job ${leftover.handle.jobId})`);
+      break;
+    }
+  }
+  return cancelled;
+}
+
+/** Marks leftover jobs interrupted after cancelling them (a job that already ended is left as it is). */
+export async function cancelLeftovers(store: Pick<RunStore, 'updateStageRun'>, executor: Executor, leftovers: LeftoverJob[], why: string): Promise<void> {
+  for (const l of leftovers) {
+    await executor.cancel(l.handle).catch(() => {});
+    store.updateStageRun(l.record.id, {
+      status: 'interrupted',
+      error: `the runner died while the stage was running; cancelled ${l.handle.executor} job ${l.handle.jobId}: ${why}`,
+      finishedAt: new Date().toISOString(),
+    });
+  }
 }

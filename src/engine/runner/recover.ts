@@ -3,7 +3,7 @@
 // children still running are stopped, and its run is closed as interrupted.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { RunStore, RunRecord, StageRunRecord } from '../store/store-api.js';
+import type { RunStore, StageRunRecord } from '../store/store-api.js';
 
 /** True when `pid` is alive and its environment names this stage-run directory (guards against pid reuse). */
 function isOrphanOf(pid: number, stageRunDir: string): boolean {
@@ -27,7 +27,7 @@ export interface RecoveryOptions {
   keep?: (stageRun: StageRunRecord) => boolean;
 }
 
-export function recoverDeadRuns(store: RunStore & { runningRuns?(): RunRecord[] }, options: RecoveryOptions = {}): RecoveryReport {
+export function recoverDeadRuns(store: RunStore, options: RecoveryOptions = {}): RecoveryReport {
   const { currentRunId, keep } = options;
   const report: RecoveryReport = { interruptedStageRuns: [], killedOrphans: [], closedRuns: [] };
   const now = new Date().toISOString();
@@ -49,7 +49,7 @@ export function recoverDeadRuns(store: RunStore & { runningRuns?(): RunRecord[] 
     store.updateStageRun(sr.id, { status: 'interrupted', error: 'the runner died while the stage was running', finishedAt: now });
     report.interruptedStageRuns.push(sr.stageId);
   }
-  const running = store.runningRuns?.() ?? store.runs(50).filter((r) => r.status === 'running');
+  const running = store.runningRuns();
   for (const run of running) {
     if (run.id === currentRunId) continue;
     if (run.host === hostname() && run.pid === process.pid) continue;

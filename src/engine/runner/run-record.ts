@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StageSpec } from '../config/pipeline-model.js';
 import type { RunRecord, RunRecordStage } from '../stage/run-record.js';
-import type { SqliteRunStore } from '../store/run-store.js';
+import type { RunStore as Store } from '../store/store-api.js';
 import type { StageSummary } from './run-summary.js';
 
 /** The stage ids `stageId` reads from, directly or through other stages, in `order`. */
@@ -41,7 +41,7 @@ export function sourceRevision(pipelineFile: string): { commit: string | null; d
   return { commit, dirty: status === null ? null : status !== '' };
 }
 
-export function buildRunRecord(store: SqliteRunStore, runId: number, upstream: readonly StageSummary[]): RunRecord {
+export function buildRunRecord(store: Store, runId: number, upstream: readonly StageSummary[]): RunRecord {
   const run = store.run(runId);
   if (run === undefined) throw new Error(`run record: no run ${runId}`);
   const stages: RunRecordStage[] = [];

@@ -43,6 +43,8 @@ export function prepareJob(args: {
   stageModules: string[];
   gpus: number[];
   logLimitBytes?: number;
+  /** More environment for the job (the runner's thread share); the stage's own `env:` is set first. */
+  extraEnv?: Record<string, string>;
   /** Writes the run record into the stage-run directory and returns its path (stages declaring readsRunRecord). */
   runRecord?: (stageRunDir: string) => string;
 }): PreparedJob {
@@ -69,6 +71,7 @@ export function prepareJob(args: {
   }
   const env: Record<string, string> = {
     ...stage.env,
+    ...args.extraEnv,
     SONIC_EVENTS: paths.events,
     SONIC_OUTPUT_DIR: paths.out,
     SONIC_WORK_DIR: paths.work,

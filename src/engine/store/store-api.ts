@@ -1,5 +1,5 @@
 // What the runner and the query commands need from the run store. Implemented by store/run-store.ts over
-// better-sqlite3; the runner is the only writer.
+// better-sqlite3; the runner is the only writer, and is typed against this interface only.
 import type { Params } from '../config/pipeline-model.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
@@ -97,9 +97,13 @@ export interface RunStore {
 
   beginRun(info: Omit<RunRecord, 'id' | 'status' | 'startedAt' | 'finishedAt'>): RunRecord;
   finishRun(runId: number, status: RunStatus): void;
+  run(runId: number): RunRecord | undefined;
+  /** Runs marked running (possibly by a runner that died). */
+  runningRuns(): RunRecord[];
 
   insertStageRun(rec: Omit<StageRunRecord, 'id'>): StageRunRecord;
   updateStageRun(id: number, patch: Partial<Omit<StageRunRecord, 'id' | 'runId'>>): void;
+  stageRun(id: number): StageRunRecord | undefined;
   /** Atomically: mark the stage run succeeded, record its artifacts, metrics and params. */
   commitStageRun(id: number, result: {
     artifacts: NewArtifact[];
@@ -116,8 +120,12 @@ export interface RunStore {
   lastSucceeded(stageId: string): StageRunRecord | undefined;
   /** Stage runs left 'running' by a runner that died (for resume / re-attach). */
   danglingStageRuns(): StageRunRecord[];
+  /** Follows reusedFrom from a cached stage run to the stage run that produced the results. */
+  resolveSource(stageRunId: number): number;
 
   artifactsOf(stageRunId: number): ArtifactRecord[]; // resolves cached runs to their source
+  /** Whether any artifact row refers to this object hash. */
+  hashReferenced(hash: string): boolean;
   metrics(filter: MetricFilter): MetricRecord[];
   runs(limit?: number): RunRecord[];
   stageRunsOf(runId: number): StageRunRecord[];
@@ -129,6 +137,12 @@ export interface RunStore {
   /** Content hash cache for workspace files, keyed by (path, size, mtime, inode). */
   cachedFileHash(path: string, size: number, mtimeMs: number, ino: number): string | undefined;
   rememberFileHash(path: string, size: number, mtimeMs: number, ino: number, hash: string): void;
+
+  /**
+   * Runs fn inside one SQLite transaction (committed when fn returns, rolled back when it throws); nested
+   * calls become savepoints. The runner records hundreds of cached stage runs this way in one commit.
+   */
+  transaction<T>(fn: () => T): T;
 
   close(): void;
 }

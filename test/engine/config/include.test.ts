@@ -48,8 +48,8 @@ test('formatDiagnostics: relative paths inside the working directory, absolute o
 test('top-level x- keys hold YAML anchors; << merges them into stages, explicit keys win', () => {
   const p = loadPipeline(join(fixtures, 'pipelines', 'anchors.yaml'));
   assert.deepStrictEqual(p.stages.map((s) => [s.id, s.resources, s.retries]), [
-    ['a', { cpu: 2, memoryMB: 1024, gpu: 0 }, 1],
-    ['b', { cpu: 2, memoryMB: 1024, gpu: 0 }, 3],
+    ['a', { cpu: 2, cpuDeclared: true, memoryMB: 1024, gpu: 0 }, 1],
+    ['b', { cpu: 2, cpuDeclared: true, memoryMB: 1024, gpu: 0 }, 3],
   ]);
 });
 

@@ -29,7 +29,7 @@ function train(ablation: string, data: string): StageSpec {
     with: { lr: 0.01, ablation, label: `run-${data}` },
     inputs: { data: one(out('gen', 'data')), cfg: one(fileRef) },
     outputs: { model: { path: 'model', publish: join(dir, 'results', `${ablation}-${data}.md`) } },
-    resources: { cpu: 2, memoryMB: 2048, gpu: 0 },
+    resources: { cpu: 2, cpuDeclared: true, memoryMB: 2048, gpu: 0 },
     retries: 2,
     tags: { table: 'table3', ablation, data },
     pos: { file: method, line: 10, col: 3 },

@@ -213,7 +213,7 @@ test('a leftover Slurm job is cancelled when the rerun uses the local executor, 
   try {
     const rec = await killRunnerWhileJobRuns(dir, env, 'w');
     const local = start(dir, env, ['run', 'p.yaml', '--executor', 'local', '--no-progress']);
-    await until('the old job to be cancelled', () => /cancelled Slurm job .*w \(slurm job \d+\)/.test(local.stderr()));
+    await until('the old job to be cancelled', () => /cancelled job .* on another executor, .*w \(slurm job \d+\)/.test(local.stderr()));
     writeFileSync(join(dir, 'marker-w'), ''); // lets the local rerun of the stage finish
     const done = await local.done;
     assert.equal(done.code, 0, done.stderr + done.stdout);

@@ -29,3 +29,11 @@ export function executorForRun(options: ExecutorForRunOptions): Executor {
   if (used.size === 1) return config.default === 'slurm' ? slurm() : local();
   return new ExecutorRouter({ config, executors: { local: local(), slurm: slurm() }, stages: options.stages });
 }
+
+/**
+ * The cluster executors a workspace may have jobs on, for runPipeline's `otherExecutors`: jobs a killed
+ * runner left on one of them that the run's own executor cannot re-attach to are cancelled through it.
+ */
+export function otherExecutorsForRun(config: ExecutorConfig): Executor[] {
+  return [new SlurmExecutor(config.slurm)];
+}
