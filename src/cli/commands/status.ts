@@ -29,7 +29,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         for (const r of rows) latest.set(String(r.stage_id), { status: String(r.status), run_id: Number(r.run_id) });
       }
       const rows = summary.plan.map((p) => {
-        const last = store?.lastSucceeded(p.stage.id);
+        // A renamed stage (same work, new id) reuses a run recorded under its old id.
+        const last = store?.lastSucceeded(p.stage.id) ?? p.reusedFrom;
         const recent = latest.get(p.stage.id);
         const lastRun = recent ? `${recent.status} (run ${recent.run_id})` : '-';
         const lastOk = last ? `run ${last.runId}, ${last.finishedAt ?? last.startedAt ?? ''}` : 'never';

@@ -274,3 +274,23 @@ test('SIGINT interrupts running stages, records them interrupted and exits 130',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('status after a rename: the renamed stage is up to date and names the run it reuses, not "never"', async () => {
+  const pipeline = (id: string) => `version: 1
+name: renamed
+stages:
+  ${id}:
+    uses: test/write-text
+    with: {text: "2 3"}
+    outputs: {text: a.txt}
+`;
+  const dir = project(pipeline('first'));
+  try {
+    assert.equal((await sonic(dir, 'run', 'p.yaml', '--no-progress')).code, 0);
+    writeFileSync(join(dir, 'p.yaml'), pipeline('first_renamed'));
+    const status = await sonic(dir, 'status', 'p.yaml');
+    assert.match(status.stdout, /first_renamed +- +run 1, \S+ +up to date/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
