@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { tf, assertClose, randomData, useBackend } from '../tf-test-utils.js';
 import { scaledDotProductAttention, usesFusedAttention } from '../../../src/compute/ops/index.js';
 import { assertNoCpuFallback, profileKernels } from '../../../src/compute/kernel-profile.js';
-import { checkWasmAgainstCpu, kernelsOnWasm } from './kernel-check.js';
+import { checkAgainstCpu, kernelsOn } from '../kernel-check.js';
 
 const attention = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor => scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D);
 
@@ -21,7 +21,7 @@ const SHAPES: Array<[number, number, number, number, number, number]> = [
 
 for (const [b, h, nq, nk, d, dv] of SHAPES) {
   test(`wasm fused attention matches cpu: values and dq, dk, dv at [${b}, ${h}] heads, Nq ${nq}, Nk ${nk}, d ${d}, dv ${dv}`, async () => {
-    await checkWasmAgainstCpu(`attention ${[b, h, nq, nk, d, dv]}`, attention, [
+    await checkAgainstCpu('wasm', `attention ${[b, h, nq, nk, d, dv]}`, attention, [
       [b, h, nq, d],
       [b, h, nk, d],
       [b, h, nk, dv],
@@ -32,17 +32,17 @@ for (const [b, h, nq, nk, d, dv] of SHAPES) {
 test('an explicit scale reaches the wasm kernel', async () => {
   const scaled = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
     scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { scale: 2.5 });
-  await checkWasmAgainstCpu('attention scale 2.5', scaled, [[1, 2, 6, 4], [1, 2, 11, 4], [1, 2, 11, 3]], 3);
+  await checkAgainstCpu('wasm', 'attention scale 2.5', scaled, [[1, 2, 6, 4], [1, 2, 11, 4], [1, 2, 11, 3]], 3);
 });
 
 test('large scores (a peaked softmax) stay exact: the online maximum rescales earlier tiles', async () => {
   const sharp = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
     scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { scale: 40 });
-  await checkWasmAgainstCpu('attention scale 40', sharp, [[1, 1, 6, 8], [1, 1, 300, 8], [1, 1, 300, 5]], 4);
+  await checkAgainstCpu('wasm', 'attention scale 40', sharp, [[1, 1, 6, 8], [1, 1, 300, 8], [1, 1, 300, 5]], 4);
 });
 
 test('on wasm attention runs the fused kernels, not a score matrix and softmax', async () => {
-  const names = await kernelsOnWasm(attention, [[2, 2, 17, 4], [2, 2, 90, 4], [2, 2, 90, 6]]);
+  const names = await kernelsOn('wasm', attention, [[2, 2, 17, 4], [2, 2, 90, 4], [2, 2, 90, 6]]);
   for (const kernel of ['SonicWasmAttention', 'SonicWasmAttentionGrad']) assert.ok(names.has(kernel), `${kernel} did not run (ran: ${[...names]})`);
   for (const kernel of ['Softmax', 'BatchMatMul', 'Exp']) assert.ok(!names.has(kernel), `${kernel} ran`);
 });
@@ -65,7 +65,7 @@ test('attention with a bias keeps the composed path on wasm and matches cpu', as
   const biased = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: tf.Tensor): tf.Tensor =>
     scaledDotProductAttention(q as tf.Tensor4D, k as tf.Tensor4D, v as tf.Tensor4D, { bias });
   assert.ok(!usesFusedAttention({ bias: tf.zeros([1]) }));
-  await checkWasmAgainstCpu('attention with bias', biased, [[1, 2, 5, 4], [1, 2, 6, 4], [1, 2, 6, 4], [1, 1, 5, 6]], 5);
+  await checkAgainstCpu('wasm', 'attention with bias', biased, [[1, 2, 5, 4], [1, 2, 6, 4], [1, 2, 6, 4], [1, 1, 5, 6]], 5);
 });
 
 test('without a gradient tape, large score matrices take the per-head path on wasm (faster forward); small ones the fused kernel', async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { tf } from '../tf-test-utils.js';
 import { conv2d, type Conv2dPadding } from '../../../src/compute/ops/index.js';
 import { filterGradSplit } from '../../../src/compute/wgsl/conv2d-grads.js';
-import { checkAgainstCpu, kernelsOnWebGpu } from './kernel-check.js';
+import { checkAgainstCpu, kernelsOn } from '../kernel-check.js';
 import { webgpuSkipReason } from '../webgpu/webgpu-gate.js';
 
 const skip = await webgpuSkipReason();
@@ -29,13 +29,13 @@ const CASES: Case[] = [
 for (const c of CASES) {
   test(`conv2d gradients match cpu: x [${c.x}], w [${c.w}], stride ${JSON.stringify(c.stride)}, padding ${JSON.stringify(c.padding)}`, { skip }, async () => {
     const fn = (x: tf.Tensor, w: tf.Tensor): tf.Tensor => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, { stride: c.stride, padding: c.padding });
-    await checkAgainstCpu(`conv2d x [${c.x}] w [${c.w}]`, fn, [c.x, c.w]);
+    await checkAgainstCpu('webgpu', `conv2d x [${c.x}] w [${c.w}]`, fn, [c.x, c.w]);
   });
 }
 
 test('on webgpu conv2d gradients run the WGSL kernels, not tfjs backprop kernels', { skip }, async () => {
   const fn = (x: tf.Tensor, w: tf.Tensor): tf.Tensor => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, { padding: 1 });
-  const names = await kernelsOnWebGpu(fn, [[1, 6, 6, 3], [3, 3, 3, 4]]);
+  const names = await kernelsOn('webgpu', fn, [[1, 6, 6, 3], [3, 3, 3, 4]]);
   for (const kernel of ['SonicConv2DFilterGrad', 'SonicConv2DInputGrad']) assert.ok(names.has(kernel), `${kernel} did not run (ran: ${[...names]})`);
   for (const kernel of ['Conv2DBackpropFilter', 'Conv2DBackpropInput']) assert.ok(!names.has(kernel), `${kernel} ran`);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../tf-test-utils.js';
 import { groupNorm, groupNormSilu } from '../../../src/compute/ops/index.js';
-import { checkAgainstCpu, kernelsOnWebGpu } from './kernel-check.js';
+import { checkAgainstCpu, kernelsOn } from '../kernel-check.js';
 import { webgpuSkipReason } from '../webgpu/webgpu-gate.js';
 
 const skip = await webgpuSkipReason();
@@ -26,18 +26,18 @@ for (const [shape, groups] of CASES) {
         const shifted = tf.add(tf.mul(x, 3), 1.5);
         return (withSilu ? groupNormSilu : groupNorm)(shifted, groups, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5);
       };
-      await checkAgainstCpu(`${name} [${shape}] g${groups}`, fn, [shape, [c], [c]]);
+      await checkAgainstCpu('webgpu', `${name} [${shape}] g${groups}`, fn, [shape, [c], [c]]);
     });
   }
 }
 
 test('groupNorm without γ and β matches cpu on webgpu', { skip }, async () => {
-  await checkAgainstCpu('groupNorm no affine', (x) => groupNormSilu(x, 2, null, null), [[2, 3, 5, 4]]);
+  await checkAgainstCpu('webgpu', 'groupNorm no affine', (x) => groupNormSilu(x, 2, null, null), [[2, 3, 5, 4]]);
 });
 
 test('on webgpu groupNormSilu runs the fused kernels, no separate moments, sigmoid or multiply', { skip }, async () => {
   const fn = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => groupNormSilu(x, 2, g as tf.Tensor1D, b as tf.Tensor1D);
-  const names = await kernelsOnWebGpu(fn, [[1, 4, 4, 6], [6], [6]]);
+  const names = await kernelsOn('webgpu', fn, [[1, 4, 4, 6], [6], [6]]);
   for (const kernel of ['SonicGroupNormStats', 'SonicGroupNormApply', 'SonicGroupNormGradSums', 'SonicGroupNormGradInput', 'SonicGroupNormGradParams']) {
     assert.ok(names.has(kernel), `${kernel} did not run (ran: ${[...names]})`);
   }
