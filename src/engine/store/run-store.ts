@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Params } from '../config/pipeline-model.js';
-import type { ArtifactRecord, MetricFilter, MetricRecord, RunRecord, RunStatus, RunStore, StageRunRecord } from './store-api.js';
+import type { ArtifactRecord, MetricFilter, MetricRecord, RunRecord, RunStatus, RunStore, StageResult, StageRunRecord } from './store-api.js';
 import { checkSchemaReadable, migrate } from './migrations.js';
 import { WorkspaceMissingError } from './errors.js';
 import { matchesPattern } from './pattern.js';
@@ -108,7 +108,7 @@ class SqliteStore implements SqliteRunStore {
   updateStageRun(id: number, patch: Partial<Omit<StageRunRecord, 'id' | 'runId'>>): void {
     writes.updateStageRun(this.ctx, id, patch);
   }
-  commitStageRun(id: number, result: writes.StageResult): void {
+  commitStageRun(id: number, result: StageResult): void {
     writes.commitStageRun(this.ctx, id, result);
   }
   stageRun(id: number): StageRunRecord | undefined {

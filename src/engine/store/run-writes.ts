@@ -1,9 +1,8 @@
 // The runner's writes: runs, stage runs, the one-transaction commit of a stage's results, and events.
-import type { Params } from '../config/pipeline-model.js';
 import { StoreError } from './errors.js';
 import { STAGE_RUN_COLUMNS, STAGE_RUN_PATH_FIELDS } from './row-mappers.js';
 import type { StoreContext } from './store-context.js';
-import type { NewArtifact, NewMetric, RunRecord, RunStatus, StageRunRecord } from './store-api.js';
+import type { RunRecord, RunStatus, StageResult, StageRunRecord } from './store-api.js';
 
 /** Inserts a run marked running; returns its id. */
 export function insertRun(ctx: StoreContext, info: Omit<RunRecord, 'id' | 'status' | 'startedAt' | 'finishedAt'>): number {
@@ -47,15 +46,6 @@ export function updateStageRun(ctx: StoreContext, id: number, patch: Partial<Omi
   if (sets.length === 0) return;
   const res = ctx.prepare(`UPDATE stage_runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   if (res.changes === 0) throw new StoreError(`updateStageRun: no stage run with id ${id}`);
-}
-
-export interface StageResult {
-  artifacts: NewArtifact[];
-  metrics: NewMetric[];
-  params: Params;
-  finishedAt: string;
-  durationMs: number;
-  exitCode: number | null;
 }
 
 /** Marks the stage run succeeded and records its artifacts, metrics and params in one transaction. */

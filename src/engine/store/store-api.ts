@@ -92,6 +92,16 @@ export interface MetricFilter {
   runId?: number; // default: the latest successful stage run of each stage (cached runs resolve to their source)
 }
 
+/** What a finished stage run commits in one transaction. */
+export interface StageResult {
+  artifacts: NewArtifact[];
+  metrics: NewMetric[];
+  params: Params;
+  finishedAt: string;
+  durationMs: number;
+  exitCode: number | null;
+}
+
 export interface RunStore {
   readonly workspace: string; // absolute path of the .sonic directory
 
@@ -105,14 +115,7 @@ export interface RunStore {
   updateStageRun(id: number, patch: Partial<Omit<StageRunRecord, 'id' | 'runId'>>): void;
   stageRun(id: number): StageRunRecord | undefined;
   /** Atomically: mark the stage run succeeded, record its artifacts, metrics and params. */
-  commitStageRun(id: number, result: {
-    artifacts: NewArtifact[];
-    metrics: NewMetric[];
-    params: Params;
-    finishedAt: string;
-    durationMs: number;
-    exitCode: number | null;
-  }): void;
+  commitStageRun(id: number, result: StageResult): void;
 
   /** Latest succeeded stage run with this fingerprint (the cache lookup). */
   findSucceededByFingerprint(fingerprint: string): StageRunRecord | undefined;
