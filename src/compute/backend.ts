@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import os from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { useSharedIdentityOnWasm } from './wasm-identity.js';
 import './tfjs.js';
 import { enableWasmThreads } from './wasm-threads.js';
 import { prepareWebGpu } from './webgpu/select-webgpu.js';
@@ -84,6 +85,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     try {
       let running = 1;
       if (threads > 1) running = await enableWasmThreads(threads);
+      useSharedIdentityOnWasm();
       await activate('wasm');
       const why = requested === 'auto' ? `auto: ${nativeWhy}; ${webgpuWhy}; WebAssembly (SIMD)` : `${source}: WebAssembly (SIMD)`;
       return { name: 'wasm', reason: running > 1 ? `${why}, ${running} threads via the worker_threads shim` : why, threads: running };

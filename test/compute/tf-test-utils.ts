@@ -3,11 +3,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '../../src/compute/tfjs.js';
+import { useSharedIdentityOnWasm } from '../../src/compute/wasm-identity.js';
 import assert from 'node:assert/strict';
 
 export { tf };
 
+/** Switches backend; on wasm with the kernels selectBackend installs (the zero-copy Identity). */
 export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
+  if (name === 'wasm') useSharedIdentityOnWasm();
   const ok = await tf.setBackend(name);
   assert.ok(ok, `backend ${name} failed to initialise`);
   await tf.ready();
