@@ -88,7 +88,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       useSharedIdentityOnWasm();
       await activate('wasm');
       const why = requested === 'auto' ? `auto: ${nativeWhy}; ${webgpuWhy}; WebAssembly (SIMD)` : `${source}: WebAssembly (SIMD)`;
-      return { name: 'wasm', reason: running > 1 ? `${why}, ${running} threads via the worker_threads shim` : why, threads: running };
+      return { name: 'wasm', reason: running > 1 ? `${why}, ${running} threads via the worker_threads shim` : `${why}, 1 thread`, threads: running };
     } catch (e) {
       if (requested === 'wasm') throw new BackendUnavailableError(`${source}: the wasm backend failed to start: ${(e as Error).message}`);
     }

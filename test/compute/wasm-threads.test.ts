@@ -28,6 +28,7 @@ test('SONIC_WASM_THREADS=2 runs wasm with 2 worker threads, gives the single-thr
   const single = run({});
   const threaded = run({ SONIC_WASM_THREADS: '2' });
   assert.equal(single.threads, 1);
+  assert.match(single.reason, /, 1 thread$/, 'the stage log names the thread count even for one');
   assert.equal(threaded.name, 'wasm');
   assert.equal(threaded.threads, 2);
   assert.match(threaded.reason, /2 threads via the worker_threads shim/);
