@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { splitBlocks } from './wasm-blocks.js';
+import { lazyGradOp, type GradClosure, type Shared } from './lazy-grad.js';
 import { matMul } from './matmul.js';
 import { flashAttention } from '../wgsl/attention.js';
 import { onWebGPU } from '../wgsl/program.js';
@@ -85,8 +86,7 @@ function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale:
   const perHead = (x: tf.Tensor, rows: number, cols: number): tf.Tensor2D[] => splitBlocks(x, heads, rows, cols);
   const transposedPerHead = (x: tf.Tensor, rows: number, cols: number): tf.Tensor2D[] =>
     tf.tidy(() => splitBlocks(tf.transpose(tf.reshape(x, [heads, rows, cols]), [0, 2, 1]), heads, cols, rows));
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [q4, k4, v4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+  return lazyGradOp([q, k, v], ([q4, k4, v4], save) => {
     save([q4, k4, v4]);
     const value = tf.tidy(() => {
       const qs = perHead(tf.mul(q4, scale), nq, d);
@@ -95,43 +95,46 @@ function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale:
       const outs = qs.map((qi, i) => tf.tidy(() => tf.matMul(tf.softmax(tf.matMul(qi, kT[i]!)), vs[i]!)));
       return tf.reshape(tf.concat(outs), [b, h, nq, dv]) as tf.Tensor4D;
     });
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [qSaved, kSaved, vSaved] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-      const qScaled = tf.mul(qSaved, scale);
-      const qs = perHead(qScaled, nq, d);
-      const qT = transposedPerHead(qScaled, nq, d);
-      const ksScaled = perHead(tf.mul(kSaved, scale), nk, d);
-      const kT = transposedPerHead(kSaved, nk, d);
-      const vs = perHead(vSaved, nk, dv);
-      const vT = transposedPerHead(vSaved, nk, dv);
-      const dys = perHead(dy, nq, dv);
-      const dyT = transposedPerHead(dy, nq, dv);
-      const dq: tf.Tensor[] = [];
-      const dkT: tf.Tensor[] = [];
-      const dvT: tf.Tensor[] = [];
-      qs.forEach((qi, i) => {
-        const grads = tf.tidy(() => {
-          const p = tf.softmax(tf.matMul(qi, kT[i]!)); // [nq, nk], recomputed
-          const dp = tf.matMul(dys[i]!, vT[i]!); // [nq, nk]
-          // Σ_j dP_ij·P_ij = dY_i·O_i with O = P·V: an [nq, dv] product instead of an [nq, nk] one.
-          const rowDot = tf.sum(tf.mul(dys[i]!, tf.matMul(p, vs[i]!)), 1, true);
-          const ds = tf.mul(p, tf.sub(dp, rowDot));
-          // dQ = dS·K·scale; dKᵀ = (Q·scale)ᵀ·dS; dVᵀ = dYᵀ·P.
-          return [tf.matMul(ds, ksScaled[i]!), tf.matMul(qT[i]!, ds), tf.matMul(dyT[i]!, p)];
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[], share: (compute: () => tf.Tensor[]) => Shared): GradClosure[] => {
+      // One per-head pass yields all three gradients; it runs once, for whichever is asked for first.
+      const all = share(() => {
+        const [qSaved, kSaved, vSaved] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const qScaled = tf.mul(qSaved, scale);
+        const qs = perHead(qScaled, nq, d);
+        const qT = transposedPerHead(qScaled, nq, d);
+        const ksScaled = perHead(tf.mul(kSaved, scale), nk, d);
+        const kT = transposedPerHead(kSaved, nk, d);
+        const vs = perHead(vSaved, nk, dv);
+        const vT = transposedPerHead(vSaved, nk, dv);
+        const dys = perHead(dy, nq, dv);
+        const dyT = transposedPerHead(dy, nq, dv);
+        const dq: tf.Tensor[] = [];
+        const dkT: tf.Tensor[] = [];
+        const dvT: tf.Tensor[] = [];
+        qs.forEach((qi, i) => {
+          const grads = tf.tidy(() => {
+            const p = tf.softmax(tf.matMul(qi, kT[i]!)); // [nq, nk], recomputed
+            const dp = tf.matMul(dys[i]!, vT[i]!); // [nq, nk]
+            // Σ_j dP_ij·P_ij = dY_i·O_i with O = P·V: an [nq, dv] product instead of an [nq, nk] one.
+            const rowDot = tf.sum(tf.mul(dys[i]!, tf.matMul(p, vs[i]!)), 1, true);
+            const ds = tf.mul(p, tf.sub(dp, rowDot));
+            // dQ = dS·K·scale; dKᵀ = (Q·scale)ᵀ·dS; dVᵀ = dYᵀ·P.
+            return [tf.matMul(ds, ksScaled[i]!), tf.matMul(qT[i]!, ds), tf.matMul(dyT[i]!, p)];
+          });
+          dq.push(grads[0]!);
+          dkT.push(grads[1]!);
+          dvT.push(grads[2]!);
         });
-        dq.push(grads[0]!);
-        dkT.push(grads[1]!);
-        dvT.push(grads[2]!);
+        return [
+          tf.reshape(tf.concat(dq), [b, h, nq, d]),
+          tf.reshape(tf.transpose(tf.reshape(tf.concat(dkT), [heads, d, nk]), [0, 2, 1]), [b, h, nk, d]),
+          tf.reshape(tf.transpose(tf.reshape(tf.concat(dvT), [heads, dv, nk]), [0, 2, 1]), [b, h, nk, dv]),
+        ];
       });
-      return [
-        tf.reshape(tf.concat(dq), [b, h, nq, d]),
-        tf.reshape(tf.transpose(tf.reshape(tf.concat(dkT), [heads, d, nk]), [0, 2, 1]), [b, h, nk, d]),
-        tf.reshape(tf.transpose(tf.reshape(tf.concat(dvT), [heads, dv, nk]), [0, 2, 1]), [b, h, nk, dv]),
-      ];
+      return [() => all()[0]!, () => all()[1]!, () => all()[2]!];
     };
     return { value, gradFunc };
   });
-  return op(q, k, v) as tf.Tensor4D;
 }
 
 /** [B, N, heads·d] -> [B, heads, N, d] (diffusers head_to_batch_dim order). */

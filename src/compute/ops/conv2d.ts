@@ -5,7 +5,10 @@
 //       (dilated by the stride), then crop to k×k.
 // On webgpu both gradients are WGSL kernels that gather their operands directly (../wgsl/conv2d-grads.ts).
 // 1×1 stride-1 unpadded convs are plain 2-D matMuls (matmul2d.ts keeps their gradients on XNNPACK too).
+// dX and dW are each computed only when backprop needs them (lazy-grad.ts): a frozen filter costs no dW, the
+// first conv of a tower (reading data) no dX.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from './lazy-grad.js';
 import { matMul2d } from './matmul2d.js';
 import { reverseBlocks } from './wasm-blocks.js';
 import { pair, resolvePadding2d, type Conv2dPadding, type ExplicitPadding2d } from './padding.js';
@@ -43,22 +46,24 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dOptions = 
 }
 
 function customConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: [number, number], pad: ExplicitPadding2d): tf.Tensor4D {
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x4, w4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([x4, w4]);
-    const value = tf.conv2d(padInput(x4, pad), w4, stride, 'valid');
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      if (onWebGPU()) {
-        const padBefore: [number, number] = [pad[0][0], pad[1][0]];
-        return [conv2dInputGrad(dy, ws, xs.shape, stride, padBefore), conv2dFilterGrad(xs, dy, ws.shape, stride, padBefore)];
-      }
-      const xp = padInput(xs, pad);
-      return [inputGrad(dy, ws, xs.shape, xp.shape, stride, pad), filterGrad(dy, xp, ws.shape, stride)];
+  const webgpu = onWebGPU();
+  const padBefore: [number, number] = [pad[0][0], pad[1][0]];
+  return lazyGradOp([x, w], ([x4, w4], save) => {
+    const xp = padInput(x4, pad);
+    // The wasm/cpu filter gradient reads the padded input, so that is what is kept (no second pad).
+    save([webgpu ? x4 : xp, w4]);
+    const value = tf.conv2d(xp, w4, stride, 'valid');
+    return {
+      value,
+      gradFunc: (dy, saved) => {
+        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+        if (webgpu) {
+          return [() => conv2dInputGrad(dy, ws, x.shape, stride, padBefore), () => conv2dFilterGrad(xs, dy, ws.shape, stride, padBefore)];
+        }
+        return [() => inputGrad(dy, ws, x.shape, xs.shape, stride, pad), () => filterGrad(dy, xs, ws.shape, stride)];
+      },
     };
-    return { value, gradFunc };
   });
-  return op(x, w) as tf.Tensor4D;
 }
 
 function isZero(pad: ExplicitPadding2d): boolean {

@@ -4,6 +4,7 @@
 // (dA = dy·Bᵀ via transposeB, dB = Aᵀ·dy via transposeA). Operands whose batch dimensions differ (tfjs
 // broadcasting) go to tf.matMul unchanged (whose gradient does not support broadcasting in tfjs 4.22).
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from './lazy-grad.js';
 
 function swapLast2(x: tf.Tensor): tf.Tensor {
   const perm = x.shape.map((_, i) => i);
@@ -17,21 +18,22 @@ export function matMul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeA = fal
   if (a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).join() !== b.shape.slice(0, -2).join()) {
     return tf.matMul(a, b, transposeA, transposeB) as T;
   }
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [aIn, bIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  return lazyGradOp([a, b], ([aIn, bIn], save) => {
     save([aIn, bIn]);
     const A = transposeA ? swapLast2(aIn) : aIn;
     const B = transposeB ? swapLast2(bIn) : bIn;
-    const value = tf.matMul(A, B);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [aS, bS] = saved as [tf.Tensor, tf.Tensor];
-      const As = transposeA ? swapLast2(aS) : aS;
-      const Bs = transposeB ? swapLast2(bS) : bS;
-      const dA = tf.matMul(dy, swapLast2(Bs)); // [.., m, k]
-      const dB = tf.matMul(swapLast2(As), dy); // [.., k, n]
-      return [transposeA ? swapLast2(dA) : dA, transposeB ? swapLast2(dB) : dB];
+    return {
+      value: tf.matMul(A, B) as T,
+      gradFunc: (dy, [aS, bS]) => [
+        () => {
+          const dA = tf.matMul(dy, transposeB ? bS! : swapLast2(bS!)); // dy·Bᵀ: [.., m, k]
+          return transposeA ? swapLast2(dA) : dA;
+        },
+        () => {
+          const dB = tf.matMul(transposeA ? aS! : swapLast2(aS!), dy); // Aᵀ·dy: [.., k, n]
+          return transposeB ? swapLast2(dB) : dB;
+        },
+      ],
     };
-    return { value, gradFunc };
   });
-  return op(a, b) as T;
 }

@@ -1,24 +1,23 @@
 // 2-D products and their helpers, shaped for tfjs-wasm's fast paths (bench/README.md, Model section):
 // - BatchMatMul runs through XNNPACK only for a plain 2-D product (batch 1, no transpose flags); batched or
 //   transposed forms take a scalar fallback that is 10–30× slower. tf.matMul's own gradient uses the
-//   transpose flags, so matMul2d's gradient multiplies explicitly transposed operands instead.
+//   transpose flags, so matMul2d's gradient multiplies explicitly transposed operands instead. Each operand's
+//   gradient is computed only when backprop needs it (lazy-grad.ts): a frozen weight costs no dW product.
 // - The 2-D Transpose kernel is cache-hostile on tall matrices (19 ms for [8192,128]); the same permutation
 //   written as a 3-D/4-D transpose of a reshaped view takes 3 ms. tf.sum over axis 0 transposes internally.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from './lazy-grad.js';
 
 /** a: [M, K], b: [K, N] -> [M, N]; gradients are plain 2-D products of explicitly transposed operands. */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (a.shape[1] !== b.shape[0]) throw new Error(`matMul2d: [${a.shape}] × [${b.shape}] inner dimensions differ`);
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [a2, b2, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  return lazyGradOp([a, b], ([a2, b2], save) => {
     save([a2, b2]);
-    const gradFunc = (dy: tf.Tensor2D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [as, bs] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy, transpose2d(bs)), tf.matMul(transpose2d(as), dy)];
+    return {
+      value: tf.matMul(a2, b2) as tf.Tensor2D,
+      gradFunc: (dy, [as, bs]) => [() => tf.matMul(dy, transpose2d(bs as tf.Tensor2D)), () => tf.matMul(transpose2d(as as tf.Tensor2D), dy)],
     };
-    return { value: tf.matMul(a2, b2) as tf.Tensor2D, gradFunc };
   });
-  return op(a, b) as tf.Tensor2D;
 }
 
 /** xᵀ for x: [R, C]; tall matrices go through a blocked higher-rank transpose (same values, faster on wasm). */
@@ -40,9 +39,5 @@ export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
 /** x: [M, N] + bias: [N], with the bias gradient summed by sumRows. */
 export function addRowBias(x: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   if (x.shape[1] !== bias.shape[0]) throw new Error(`addRowBias: bias [${bias.shape}] does not match [${x.shape}]`);
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [x2, b1] = args as [tf.Tensor2D, tf.Tensor1D];
-    return { value: tf.add(x2, b1) as tf.Tensor2D, gradFunc: (dy: tf.Tensor2D) => [dy, sumRows(dy)] };
-  });
-  return op(x, bias) as tf.Tensor2D;
+  return lazyGradOp([x, bias], ([x2, b1]) => ({ value: tf.add(x2, b1) as tf.Tensor2D, gradFunc: (dy) => [() => dy, () => sumRows(dy)] }));
 }

@@ -2,6 +2,7 @@
 // together by a custom gradient. The forward kernel returns O and the per-row logsumexp; the gradient kernel
 // recomputes the probabilities from them, so memory stays O(N·d) per head in both passes.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from '../ops/lazy-grad.js';
 import { copyIn, copyOut, kernelModule, registerWasmKernel, size, withRegions } from './module.js';
 
 const FORWARD = 'SonicWasmAttention';
@@ -54,19 +55,22 @@ export function wasmFusedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4
   const nk = k.shape[2];
   const dv = v.shape[3];
   const bh = b * h;
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [q4, k4, v4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+  return lazyGradOp([q, k, v], ([q4, k4, v4], save) => {
     const q3 = tf.reshape(q4, [bh, nq, d]);
     const k3 = tf.reshape(k4, [bh, nk, d]);
     const v3 = tf.reshape(v4, [bh, nk, dv]);
     const [out, lse] = run(FORWARD, { q: q3, k: k3, v: v3 }, scale) as [tf.Tensor3D, tf.Tensor2D];
     save([q3, k3, v3, out, lse]);
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [qs, ks, vs, os, ls] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-      const [dq, dk, dvs] = run(GRAD, { q: qs, k: ks, v: vs, o: os, dy: tf.reshape(dy, [bh, nq, dv]), lse: ls }, scale) as [tf.Tensor, tf.Tensor, tf.Tensor];
-      return [tf.reshape(dq, [b, h, nq, d]), tf.reshape(dk, [b, h, nk, d]), tf.reshape(dvs, [b, h, nk, dv])];
+    return {
+      value: tf.reshape(out, [b, h, nq, dv]) as tf.Tensor4D,
+      gradFunc: (dy, saved, share) => {
+        // One kernel call yields dQ, dK and dV; it runs once, for whichever is asked for first.
+        const grads = share(() => {
+          const [qs, ks, vs, os, ls] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+          return run(GRAD, { q: qs, k: ks, v: vs, o: os, dy: tf.reshape(dy, [bh, nq, dv]), lse: ls }, scale);
+        });
+        return [() => tf.reshape(grads()[0]!, [b, h, nq, d]), () => tf.reshape(grads()[1]!, [b, h, nk, d]), () => tf.reshape(grads()[2]!, [b, h, nk, dv])];
+      },
     };
-    return { value: tf.reshape(out, [b, h, nq, dv]) as tf.Tensor4D, gradFunc };
   });
-  return op(q, k, v) as tf.Tensor4D;
 }

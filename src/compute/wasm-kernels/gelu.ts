@@ -1,6 +1,7 @@
 // Exact GELU on the wasm backend: one elementwise kernel each way (csrc/gelu.c) instead of tfjs's composed
 // mul, erf, add, mul forward and its longer backward; the custom gradient saves only x.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from '../ops/lazy-grad.js';
 import { copyIn, copyOut, registerWasmKernel, size, withRegions } from './module.js';
 
 const FORWARD = 'SonicWasmGelu';
@@ -29,12 +30,11 @@ registerWasmKernel(GRAD, ({ inputs, backend }) => {
 
 /** ½x(1 + erf(x/√2)); wasm only, float32. */
 export function wasmGelu<T extends tf.Tensor>(x: T): T {
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xIn, save] = args as [tf.Tensor, tf.GradSaveFunc];
+  return lazyGradOp([x], ([xIn], save) => {
     save([xIn]);
-    const value = tf.engine().runKernel(FORWARD, { x: xIn }) as tf.Tensor;
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => tf.engine().runKernel(GRAD, { x: saved[0]!, dy: tf.reshape(dy, saved[0]!.shape) }) as tf.Tensor;
-    return { value, gradFunc };
+    return {
+      value: tf.engine().runKernel(FORWARD, { x: xIn }) as T,
+      gradFunc: (dy, [xs]) => [() => tf.engine().runKernel(GRAD, { x: xs!, dy: tf.reshape(dy, xs!.shape) }) as tf.Tensor],
+    };
   });
-  return op(x) as T;
 }

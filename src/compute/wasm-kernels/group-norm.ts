@@ -1,6 +1,7 @@
 // Fused GroupNorm(+SiLU) on the wasm backend: tfjs kernels (registered for 'wasm') running csrc/group_norm.c,
 // tied together by a custom gradient that saves only x, γ, β and the per-(sample, group) statistics.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from '../ops/lazy-grad.js';
 import { copyIn, copyOut, kernelModule, registerWasmKernel, size, withRegions } from './module.js';
 
 const FORWARD = 'SonicWasmGroupNorm';
@@ -53,17 +54,20 @@ export function wasmFusedGroupNorm<T extends tf.Tensor>(x: T, groups: number, ga
   const n = x.shape[0]!;
   const c = x.shape[x.rank - 1]!;
   const attrs: GroupNormAttrs = { groups, eps, silu };
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xIn, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  return lazyGradOp([x, gamma, beta], ([xIn, g, b], save) => {
     const x3 = tf.reshape(xIn, [n, -1, c]);
     const [y, stats] = run(FORWARD, { x: x3, gamma: g, beta: b }, attrs) as [tf.Tensor, tf.Tensor];
     save([x3, stats, g, b]);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, st, gs, bs] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor1D, tf.Tensor1D];
-      const [dx, dgamma, dbeta] = run(GRAD, { x: xs, dy: tf.reshape(dy, xs.shape), stats: st, gamma: gs, beta: bs }, attrs) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-      return [tf.reshape(dx, xIn.shape), dgamma, dbeta];
+    return {
+      value: tf.reshape(y, xIn.shape) as T,
+      gradFunc: (dy, saved, share) => {
+        // One kernel call yields dx, dγ and dβ; it runs once, for whichever is asked for first.
+        const grads = share(() => {
+          const [xs, st, gs, bs] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor1D, tf.Tensor1D];
+          return run(GRAD, { x: xs, dy: tf.reshape(dy, xs.shape), stats: st, gamma: gs, beta: bs }, attrs);
+        });
+        return [() => tf.reshape(grads()[0]!, xIn.shape), () => grads()[1]!, () => grads()[2]!];
+      },
     };
-    return { value: tf.reshape(y, xIn.shape) as T, gradFunc };
   });
-  return op(x, gamma, beta) as T;
 }

@@ -2,6 +2,7 @@
 // programs of attention-programs.ts, tied together by a custom gradient. Memory stays O(N·d) per head in
 // both passes; the forward pass saves only O and the per-row logsumexp.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from '../ops/lazy-grad.js';
 import { FlashAttentionForwardProgram, FlashAttentionGradKVProgram, FlashAttentionGradQProgram, tileRows } from './attention-programs.js';
 import { asWebGPU, registerWebGpuKernel, workgroupBytes } from './program.js';
 
@@ -47,8 +48,7 @@ export function flashAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, s
   const nk = k.shape[2];
   const dv = v.shape[3];
   const bh = b * h;
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [q4, k4, v4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+  return lazyGradOp([q, k, v], ([q4, k4, v4], save) => {
     const q3 = tf.reshape(q4, [bh, nq, d]);
     const k3 = tf.reshape(k4, [bh, nk, d]);
     const v3 = tf.reshape(v4, [bh, nk, dv]);
@@ -56,20 +56,27 @@ export function flashAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, s
     const out = tf.reshape(tf.slice(flat, [0], [bh * nq * dv]), [bh, nq, dv]);
     const lse = tf.reshape(tf.slice(flat, [bh * nq * dv], [bh * nq]), [bh, nq]);
     save([q3, k3, v3, out, lse]);
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [qs, ks, vs, os, ls] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-      const dy3 = tf.reshape(dy, [bh, nq, dv]);
-      const delta = tf.sum(tf.mul(dy3, os), 2);
-      const inputs = { q: qs, k: ks, v: vs, dy: dy3, lse: ls, delta };
-      const dq = run(GRAD_Q, inputs, scale);
-      const dkv = run(GRAD_KV, inputs, scale);
-      return [
-        tf.reshape(dq, [b, h, nq, d]),
-        tf.reshape(tf.slice(dkv, [0], [bh * nk * d]), [b, h, nk, d]),
-        tf.reshape(tf.slice(dkv, [bh * nk * d], [bh * nk * dv]), [b, h, nk, dv]),
-      ];
+    return {
+      value: tf.reshape(out, [b, h, nq, dv]) as tf.Tensor4D,
+      gradFunc: (dy, saved, share) => {
+        // Both gradient kernels read Δ = rowsum(dY∘O); dK and dV come from one kernel call.
+        const inputs = share(() => {
+          const [, , , os] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+          const dy3 = tf.reshape(dy, [bh, nq, dv]);
+          return [dy3, tf.sum(tf.mul(dy3, os), 2)];
+        });
+        const gradInputs = (): Record<string, tf.Tensor> => {
+          const [qs, ks, vs, , ls] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
+          const [dy3, delta] = inputs() as [tf.Tensor, tf.Tensor];
+          return { q: qs, k: ks, v: vs, dy: dy3, lse: ls, delta };
+        };
+        const dkv = share(() => [run(GRAD_KV, gradInputs(), scale)]);
+        return [
+          () => tf.reshape(run(GRAD_Q, gradInputs(), scale), [b, h, nq, d]),
+          () => tf.reshape(tf.slice(dkv()[0]!, [0], [bh * nk * d]), [b, h, nk, d]),
+          () => tf.reshape(tf.slice(dkv()[0]!, [bh * nk * d], [bh * nk * dv]), [b, h, nk, dv]),
+        ];
+      },
     };
-    return { value: tf.reshape(out, [b, h, nq, dv]) as tf.Tensor4D, gradFunc };
   });
-  return op(q, k, v) as tf.Tensor4D;
 }

@@ -1,6 +1,7 @@
 // Fused GroupNorm(+SiLU) on the webgpu backend: tfjs kernels for 'webgpu' running group-norm-programs.ts,
 // tied together by a custom gradient that saves only x and the per-(sample, group) statistics.
 import * as tf from '@tensorflow/tfjs-core';
+import { lazyGradOp } from '../ops/lazy-grad.js';
 import {
   GroupNormApplyProgram,
   GroupNormGradInputProgram,
@@ -88,22 +89,28 @@ export function fusedGroupNorm<T extends tf.Tensor>(x: T, groups: number, gamma:
   const n = x.shape[0]!;
   const c = x.shape[x.rank - 1]!;
   const attrs: GroupNormAttrs = { groups, eps, silu };
-  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xIn, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+  return lazyGradOp([x, gamma, beta], ([xIn, g, b], save) => {
     const x3 = tf.reshape(xIn, [n, -1, c]);
     const stats = run(STATS, { x: x3 }, attrs);
     save([x3, stats, g, b]);
-    const value = tf.reshape(run(APPLY, { x: x3, stats, gamma: g, beta: b }, attrs), xIn.shape);
-    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, st, gs, bs] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
-      const inputs = { x: xs, dy: tf.reshape(dy, xs.shape), stats: st, gamma: gs, beta: bs };
-      const sums = run(GRAD_SUMS, inputs, attrs);
-      const dx = run(GRAD_INPUT, { ...inputs, sums }, attrs);
-      const params = tf.sum(run(GRAD_PARAMS, inputs, attrs), 0) as tf.Tensor2D; // [2, C]
-      const [dgamma, dbeta] = tf.unstack(params) as [tf.Tensor1D, tf.Tensor1D];
-      return [tf.reshape(dx, xIn.shape), dgamma, dbeta];
+    return {
+      value: tf.reshape(run(APPLY, { x: x3, stats, gamma: g, beta: b }, attrs), xIn.shape) as T,
+      gradFunc: (dy, saved, share) => {
+        const inputs = (): Record<string, tf.Tensor> => {
+          const [xs, st, gs, bs] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+          return { x: xs, dy: tf.reshape(dy, xs.shape), stats: st, gamma: gs, beta: bs };
+        };
+        // dγ and dβ come from one kernel call, run only when either is asked for; dx has its own kernels.
+        const params = share(() => tf.unstack(tf.sum(run(GRAD_PARAMS, inputs(), attrs), 0))); // 2 × [C]
+        return [
+          () => {
+            const t = inputs();
+            return tf.reshape(run(GRAD_INPUT, { ...t, sums: run(GRAD_SUMS, t, attrs) }, attrs), xIn.shape);
+          },
+          () => params()[0]!,
+          () => params()[1]!,
+        ];
+      },
     };
-    return { value, gradFunc };
   });
-  return op(x, gamma, beta) as T;
 }
