@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2d, groupNormSilu, linear } from '../../compute/ops/index.js';
 import type { ParamStore } from '../../compute/param-store.js';
-import { inputConv2d } from './input-conv.js';
 import { get1d, get2d, get4d, linearSpecs, normSpecs, type ParamSpec } from './param-specs.js';
 
 export interface ConvTowerConfig {
@@ -55,7 +54,8 @@ export function convTowerForward(p: ParamStore, prefix: string, c: ConvTowerConf
   c.channels.forEach((_, i) => {
     const w = get4d(p, `${prefix}.conv.${i}.weight`);
     const bias = get1d(p, `${prefix}.conv.${i}.bias`);
-    const y = i === 0 ? inputConv2d(h, w, bias, c.strides[i]!, 1) : conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
+    // conv2d's gradients are lazy, so the first conv never computes a gradient for the data it reads.
+    const y = conv2d(h, w, { stride: c.strides[i]!, padding: 1, bias });
     h = groupNormSilu(y, c.groups, get1d(p, `${prefix}.norm.${i}.weight`), get1d(p, `${prefix}.norm.${i}.bias`));
   });
   const features = tf.mean(h, [1, 2]) as tf.Tensor2D;
