@@ -8,7 +8,7 @@ test('auto picks wasm when no @tensorflow/tfjs-node is installed, and says why',
   assert.equal(choice.name, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
   // Between the two: why webgpu was not taken (no Vulkan driver here, or only a fallback adapter such as SwiftShader).
-  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; webgpu: [^;]+; WebAssembly \(SIMD\)$/);
+  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu is not installed; @tensorflow\/tfjs-node is not installed; webgpu: [^;]+; WebAssembly \(SIMD\), 1 thread$/);
   assert.equal(choice.threads, 1);
 });
 
