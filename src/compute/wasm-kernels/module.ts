@@ -37,6 +37,7 @@ export interface KernelExports {
   ): void;
   gelu_forward(x: number, y: number, n: number): void;
   gelu_backward(x: number, dy: number, dx: number, n: number): void;
+  adamw_step(p: number, m: number, v: number, g: number, n: number, decay: number, oneMinusB1: number, b2: number, oneMinusB2: number, bc2Sqrt: number, eps: number, stepSize: number): void;
 }
 
 let loaded: KernelExports | Error | undefined;
