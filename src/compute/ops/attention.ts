@@ -78,7 +78,7 @@ export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.
  * Transpose is slow): dV and dK are computed transposed, from operands transposed once for all heads. It
  * recomputes the probabilities per head instead of keeping them, so training memory stays O(N·d) per head.
  */
-function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number): tf.Tensor4D {
+export function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number): tf.Tensor4D {
   const [b, h, nq, d] = q.shape;
   const nk = k.shape[2];
   const dv = v.shape[3];
