@@ -54,7 +54,7 @@ static inline v128_t v_exp_nonpos(v128_t x) {
 // and the kernels' padded keys and rows multiply it by exact zeros.
 static inline v128_t v_exp2_nonpos(v128_t x) {
   const v128_t magic = wasm_f32x4_splat(12583039.0f);  // 1.5·2^23 + 127
-  x = wasm_f32x4_max(x, wasm_f32x4_splat(-126.0f));
+  x = wasm_f32x4_pmax(x, wasm_f32x4_splat(-126.0f));  // pmax: one maxps on x86 (max needs NaN fix-ups)
   v128_t v = wasm_f32x4_add(x, magic);
   v128_t pow2 = wasm_i32x4_shl(v, 23);
   v128_t t = wasm_f32x4_sub(x, wasm_f32x4_sub(v, magic));
