@@ -14,4 +14,4 @@ clang=${CLANG:-clang}
   -ffile-prefix-map="$root"=. -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--strip-all -Wl,--export=__heap_base \
   -Wl,-z,stack-size=65536 -Wl,--initial-memory=1048576 \
-  -o "$out" csrc/attention.c csrc/group_norm.c csrc/gelu.c csrc/adamw.c
+  -o "$out" csrc/attention.c csrc/attention_forward.c csrc/group_norm.c csrc/gelu.c csrc/adamw.c

@@ -21,18 +21,6 @@ export interface AttentionOptions {
 const SLICED_MIN_SCORES = 64 * 64;
 
 /**
- * Without a gradient tape, score matrices at least this large take the per-head XNNPACK path on wasm rather
- * than the fused kernel: its forward pass is faster there (64 heads at 1024², d = 8: 196 vs 282 ms CPU; equal
- * at 256², d = 16; bench/README.md). Under a tape the fused kernels win through their backward pass.
- */
-const WASM_INFERENCE_PER_HEAD_MIN_SCORES = 128 * 128;
-
-/** Whether tfjs is recording operations for a gradient (inside tf.grads, variableGrads, minimize). */
-function recordingGradients(): boolean {
-  return (tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn();
-}
-
-/**
  * Whether scaledDotProductAttention takes the per-head path for these lengths on the current backend. That
  * path never holds more than one head's [Nq, Nk] scores, so callers need not chunk the queries for memory.
  */
@@ -61,8 +49,8 @@ export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.
   const d = q.shape[3];
   const scale = options.scale ?? 1 / Math.sqrt(d);
   if (usesFusedAttention(options) && q.dtype === 'float32') {
-    if (onWebGPU()) return flashAttention(q, k, v, scale);
-    if (recordingGradients() || q.shape[2] * k.shape[2] < WASM_INFERENCE_PER_HEAD_MIN_SCORES) return wasmFusedAttention(q, k, v, scale);
+    // On wasm the fused kernel also wins without a tape (sampling), at every UNet shape: bench/micro/attention-forward.ts.
+    return onWebGPU() ? flashAttention(q, k, v, scale) : wasmFusedAttention(q, k, v, scale);
   }
   if (usesPerHeadAttention(q.shape[2], k.shape[2], options)) return perHeadAttention(q, k, v, scale);
   let scores: tf.Tensor4D = matMul(tf.mul(q, scale) as tf.Tensor4D, k, false, true);
@@ -71,14 +59,15 @@ export function scaledDotProductAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.
 }
 
 /**
- * The same attention as one 2-D problem per (sample, head), written so every product is a plain 2-D matMul
+ * The same attention as one 2-D problem per (sample, head) (on wasm when the wasm-kernels module does not load;
+ * exported for bench/micro/attention-forward.ts), written so every product is a plain 2-D matMul
  * (the only BatchMatMul form tfjs-wasm runs through XNNPACK; batched or transposed forms are 10–30× slower;
  * see matmul2d.ts). Per-head pieces are cut with splitBlocks (wasm-blocks.ts).
  * The gradient is hand-written on the same principle. It never transposes an Nq×Nk matrix (tfjs-wasm's 2-D
  * Transpose is slow): dV and dK are computed transposed, from operands transposed once for all heads. It
  * recomputes the probabilities per head instead of keeping them, so training memory stays O(N·d) per head.
  */
-function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number): tf.Tensor4D {
+export function perHeadAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, scale: number): tf.Tensor4D {
   const [b, h, nq, d] = q.shape;
   const nk = k.shape[2];
   const dv = v.shape[3];

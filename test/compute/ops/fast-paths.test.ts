@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import { tf, valuesOn, randomTensor, assertClose } from '../tf-test-utils.js';
 import { matMul2d, scaledDotProductAttention } from '../../../src/compute/ops/index.js';
+import { perHeadAttention } from '../../../src/compute/ops/attention.js';
 
 test('matMul2d matches tf.matMul forward and gradients (wasm vs cpu native)', async () => {
   const run = (fast: boolean) => () => {
@@ -17,9 +18,10 @@ test('matMul2d matches tf.matMul forward and gradients (wasm vs cpu native)', as
   ['value', 'dA', 'dB'].forEach((what, i) => assertClose(got[i]!, want[i]!, 1e-5, what));
 });
 
-// 80×70 scores take the per-head path on wasm (≥ 64·64); nq ≠ nk and dv ≠ d catch transposed shapes.
-for (const scale of [undefined, 0.37]) {
-  test(`per-head attention on wasm matches the batched formula with native grads (scale ${scale ?? '1/√d'})`, async () => {
+// scaledDotProductAttention on wasm (the fused kernels) and the per-head path it falls back to when the wasm
+// kernels do not load (the micro bench's baseline); nq ≠ nk and dv ≠ d catch transposed shapes.
+for (const [scale, path] of [[undefined, 'scaledDotProductAttention'], [0.37, 'scaledDotProductAttention'], [undefined, 'perHeadAttention'], [0.37, 'perHeadAttention']] as const) {
+  test(`${path} on wasm matches the batched formula with native grads (scale ${scale ?? '1/√d'})`, async () => {
     const run = (batched: boolean) => () => {
       const q = randomTensor([2, 3, 80, 8], 11) as tf.Tensor4D;
       const k = randomTensor([2, 3, 70, 8], 12) as tf.Tensor4D;
@@ -29,7 +31,9 @@ for (const scale of [undefined, 0.37]) {
       const attn = (qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor): tf.Tensor =>
         batched
           ? tf.matMul(tf.softmax(tf.matMul(tf.mul(qi, s), ki, false, true)), vi)
-          : scaledDotProductAttention(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, scale === undefined ? {} : { scale });
+          : path === 'perHeadAttention'
+            ? perHeadAttention(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, scale ?? 1 / Math.sqrt(8))
+            : scaledDotProductAttention(qi as tf.Tensor4D, ki as tf.Tensor4D, vi as tf.Tensor4D, scale === undefined ? {} : { scale });
       return [attn(q, k, v), ...tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(attn(a, b, c), r)))([q, k, v])];
     };
     const got = await valuesOn('wasm', run(false));

@@ -68,7 +68,7 @@ test('attention with a bias keeps the composed path on wasm and matches cpu', as
   await checkAgainstCpu('wasm', 'attention with bias', biased, [[1, 2, 5, 4], [1, 2, 6, 4], [1, 2, 6, 4], [1, 1, 5, 6]], 5);
 });
 
-test('without a gradient tape, large score matrices take the per-head path on wasm (faster forward); small ones the fused kernel', async () => {
+test('without a gradient tape (sampling) the fused kernel runs at every size, and its values match cpu at UNet shapes', async () => {
   await tf.setBackend('wasm');
   await tf.ready();
   const forwardKernels = async (nq: number, nk: number): Promise<Set<string>> => {
@@ -76,19 +76,34 @@ test('without a gradient tape, large score matrices take the per-head path on wa
     result.dispose();
     return new Set(profile.kernels.map((k) => k.name));
   };
-  assert.ok(!(await forwardKernels(130, 128)).has('SonicWasmAttention'), 'a 130×128 forward pass ran the fused kernel');
-  assert.ok((await forwardKernels(127, 128)).has('SonicWasmAttention'), 'a 127×128 forward pass did not run the fused kernel');
+  for (const [nq, nk] of [[5, 7], [130, 128], [1024, 77]]) {
+    const names = await forwardKernels(nq, nk);
+    assert.ok(names.has('SonicWasmAttention'), `a ${nq}×${nk} forward pass did not run the fused kernel`);
+    for (const kernel of ['Softmax', 'BatchMatMul']) assert.ok(!names.has(kernel), `${kernel} ran in a ${nq}×${nk} forward pass`);
+  }
   await tf.setBackend('cpu');
-  // Values of the per-head forward path against cpu (its gradient path is the fused kernel, tested above).
-  const shapes = [[1, 2, 140, 8], [1, 2, 130, 8], [1, 2, 130, 5]];
-  const inputs = shapes.map((s, i) => randomData(s.reduce((a, b) => a * b, 1), 40 + i));
-  const forward = async (backend: 'cpu' | 'wasm'): Promise<Float32Array> => {
-    await useBackend(backend);
-    const y = tf.tidy(() => attention(...(inputs.map((x, i) => tf.tensor(x, shapes[i])) as [tf.Tensor, tf.Tensor, tf.Tensor])));
-    const values = (await y.data()) as Float32Array;
-    y.dispose();
-    return values;
-  };
-  assertClose(await forward('wasm'), await forward('cpu'), 1e-4, 'per-head forward');
+  // [batch, heads, Nq, Nk, d, dv]: small's 32² self-attention, mid's 16² cross-attention (77 tokens), mid's
+  // 4² blocks (d = 20).
+  for (const [b, h, nq, nk, d, dv] of [[1, 2, 1024, 1024, 8, 8], [2, 2, 256, 77, 8, 8], [2, 4, 16, 77, 20, 20], [1, 3, 16, 16, 20, 20]]) {
+    const shapes = [[b!, h!, nq!, d!], [b!, h!, nk!, d!], [b!, h!, nk!, dv!]];
+    const inputs = shapes.map((s, i) => randomData(s.reduce((x, y) => x * y, 1), 40 + i));
+    const forward = async (backend: 'cpu' | 'wasm'): Promise<Float32Array> => {
+      await useBackend(backend);
+      const y = tf.tidy(() => attention(...(inputs.map((x, i) => tf.tensor(x, shapes[i])) as [tf.Tensor, tf.Tensor, tf.Tensor])));
+      const values = (await y.data()) as Float32Array;
+      y.dispose();
+      return values;
+    };
+    assertClose(await forward('wasm'), await forward('cpu'), 1e-4, `no-tape forward ${[b, h, nq, nk, d, dv]}`);
+  }
   await useBackend('cpu');
+});
+
+test('rows whose score bound is far above their real scores (large, nearly orthogonal q and k) fall back to the online softmax and stay exact', async () => {
+  // q ≈ 20·e1 and k ≈ 20·e2 plus noise: |q|·|k|·scale is about 140 while the scores are about ten, so the
+  // bound-relative probabilities would all sit at the 2^−126 floor; the kernel must notice and recompute.
+  const offset = (shape: number[], axis: number): tf.Tensor => tf.tidy(() => tf.mul(tf.oneHot(tf.fill(shape.slice(0, -1), axis, 'int32'), shape[3]!), 20));
+  const loose = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => attention(tf.add(q, offset(q.shape, 0)), tf.add(k, offset(k.shape, 1)), v));
+  await checkAgainstCpu('wasm', 'attention, loose score bound', loose, [[1, 2, 9, 8], [1, 2, 140, 8], [1, 2, 140, 6]], 6);
 });

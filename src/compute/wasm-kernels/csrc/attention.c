@@ -1,60 +1,23 @@
-// Fused scaled-dot-product attention, forward and backward, for one [heads, N, d] problem per call.
-// FlashAttention's scheme on a CPU: queries in blocks of R rows, keys in tiles of T, an online softmax
-// (running max and sum per row) in the forward pass, which saves only O and the per-row logsumexp; the
-// backward pass recomputes P tile by tile from the logsumexp. Nothing larger than R×T scores is held.
-// All inner loops run over keys (SIMD over 4 keys), so K and V are used transposed (Kᵀ [d, nk], Vᵀ
-// [dv, nk], padded with zero keys to a multiple of W); padded keys get score -inf, padded query rows
-// get zero inputs and logsumexp +inf, so both contribute exactly nothing.
-#include "simd_math.h"
-
-#define R 4
-#define W 8
-#define T 128
-
-static int round_up(int x, int m) { return (x + m - 1) / m * m; }
-static int min_int(int a, int b) { return a < b ? a : b; }
+// Fused scaled-dot-product attention for one [heads, N, d] problem per call: the scratch size and the backward
+// pass (the forward pass is attention_forward.c). FlashAttention's scheme on a CPU: queries in blocks of R
+// rows, keys in tiles of T; the forward pass saves only O and the per-row logsumexp, and the backward pass
+// recomputes P tile by tile from the logsumexp. Nothing larger than R×T scores is held. The backward pass's
+// inner loops run over keys (SIMD over 4 keys), so K and V are used transposed (Kᵀ [d, nk], Vᵀ [dv, nk],
+// padded with zero keys to a multiple of W); padded keys get score -inf, padded query rows get zero inputs
+// and logsumexp +inf, so both contribute exactly nothing.
+#include "attention_blocks.h"
 
 /** Scratch floats attention_forward and attention_backward need (one head's transposed K, V, dK, dV, plus blocks). */
 __attribute__((export_name("attention_scratch_floats")))
 int attention_scratch_floats(int nk, int d, int dv) {
   int nkp = round_up(nk, W);
-  return 2 * (d + dv) * nkp + 2 * R * T + 2 * R * d + R * dv + 16;
-}
-
-// dst[c·ld + j] = src[j·cols + c] for j < rows, 0 for rows ≤ j < ld.
-static void transpose_pad(const float* src, float* dst, int rows, int cols, int ld) {
-  for (int c = 0; c < cols; c++) {
-    float* out = dst + c * ld;
-    for (int j = 0; j < rows; j++) out[j] = src[j * cols + c];
-    for (int j = rows; j < ld; j++) out[j] = 0.0f;
-  }
+  return 2 * (d + round_up(dv, 4)) * nkp + 2 * R * T + 2 * R * d + R * round_up(dv, 4) + 16;
 }
 
 // dst[j·cols + c] = src[c·ld + j] for j < rows.
 static void transpose_back(const float* src, float* dst, int rows, int cols, int ld) {
   for (int j = 0; j < rows; j++)
     for (int c = 0; c < cols; c++) dst[j * cols + c] = src[c * ld + j];
-}
-
-// out[r·T + j] = Σ_c a[r·inner + c]·bt[c·ld + j] for the R rows of a and j in [0, tl), tl a multiple of W.
-static void block_products(const float* a, int inner, const float* bt, int ld, int tl, float* out) {
-  for (int j = 0; j < tl; j += W) {
-    v128_t acc0[R], acc1[R];
-    for (int r = 0; r < R; r++) acc0[r] = acc1[r] = wasm_f32x4_splat(0.0f);
-    const float* b = bt + j;
-    for (int c = 0; c < inner; c++) {
-      v128_t b0 = wasm_v128_load(b + c * ld), b1 = wasm_v128_load(b + c * ld + 4);
-      for (int r = 0; r < R; r++) {
-        v128_t ar = wasm_v128_load32_splat(a + r * inner + c);
-        acc0[r] = wasm_f32x4_add(acc0[r], wasm_f32x4_mul(ar, b0));
-        acc1[r] = wasm_f32x4_add(acc1[r], wasm_f32x4_mul(ar, b1));
-      }
-    }
-    for (int r = 0; r < R; r++) {
-      wasm_v128_store(out + r * T + j, acc0[r]);
-      wasm_v128_store(out + r * T + j + 4, acc1[r]);
-    }
-  }
 }
 
 // acc[r·cols + e] += Σ_j a[r·T + j]·bt[e·ld + j] for j in [0, tl).
@@ -81,72 +44,6 @@ static void block_accumulate(const float* a, const float* coef, int cols, float*
       v128_t acc = wasm_v128_load(o + j);
       for (int r = 0; r < R; r++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(a + r * T + j), k[r]));
       wasm_v128_store(o + j, acc);
-    }
-  }
-}
-
-// Scores of keys past nk (padding of the last tile) become -inf.
-static void mask_padded_keys(float* s, int j0, int tl, int nk) {
-  if (j0 + tl <= nk) return;
-  for (int r = 0; r < R; r++)
-    for (int j = nk - j0; j < tl; j++) s[r * T + j] = -__builtin_inff();
-}
-
-// The R-row block starting at row i0 of a [rows, cols] matrix, times `mul`, zero past the last row.
-static void load_rows(const float* src, int i0, int rows, int cols, float mul, float* dst) {
-  for (int r = 0; r < R; r++)
-    for (int c = 0; c < cols; c++) dst[r * cols + c] = i0 + r < rows ? src[(i0 + r) * cols + c] * mul : 0.0f;
-}
-
-/**
- * o = softmax(q·kᵀ·scale)·v and lse = logsumexp of each row of q·kᵀ·scale, per head.
- * q [bh, nq, d], k [bh, nk, d], v [bh, nk, dv]; o [bh, nq, dv], lse [bh, nq].
- */
-__attribute__((export_name("attention_forward")))
-void attention_forward(const float* q, const float* k, const float* v, float* o, float* lse, int bh, int nq, int nk, int d,
-                       int dv, float scale, float* scratch) {
-  int nkp = round_up(nk, W);
-  float *kt = scratch, *vt = kt + d * nkp, *s = vt + dv * nkp, *qb = s + R * T, *ob = qb + R * d;
-  for (int h = 0; h < bh; h++) {
-    const float* qh = q + (long)h * nq * d;
-    float* oh = o + (long)h * nq * dv;
-    float* lh = lse + (long)h * nq;
-    transpose_pad(k + (long)h * nk * d, kt, nk, d, nkp);
-    transpose_pad(v + (long)h * nk * dv, vt, nk, dv, nkp);
-    for (int i0 = 0; i0 < nq; i0 += R) {
-      load_rows(qh, i0, nq, d, scale, qb);
-      float m[R], l[R];
-      for (int r = 0; r < R; r++) m[r] = -__builtin_inff(), l[r] = 0.0f;
-      for (int i = 0; i < R * dv; i++) ob[i] = 0.0f;
-      for (int j0 = 0; j0 < nkp; j0 += T) {
-        int tl = min_int(T, nkp - j0);
-        block_products(qb, d, kt + j0, nkp, tl, s);
-        mask_padded_keys(s, j0, tl, nk);
-        for (int r = 0; r < R; r++) {
-          float* sr = s + r * T;
-          v128_t mx = wasm_f32x4_splat(-__builtin_inff());
-          for (int j = 0; j < tl; j += 4) mx = wasm_f32x4_max(mx, wasm_v128_load(sr + j));
-          float tmax = hmax(mx);
-          float mnew = m[r] > tmax ? m[r] : tmax;  // finite: every tile holds at least one real key
-          float alpha = s_exp(m[r] - mnew);
-          l[r] *= alpha;
-          for (int e = 0; e < dv; e++) ob[r * dv + e] *= alpha;
-          m[r] = mnew;
-          v128_t mv = wasm_f32x4_splat(mnew), sum = wasm_f32x4_splat(0.0f);
-          for (int j = 0; j < tl; j += 4) {
-            v128_t p = v_exp_nonpos(wasm_f32x4_sub(wasm_v128_load(sr + j), mv));
-            wasm_v128_store(sr + j, p);
-            sum = wasm_f32x4_add(sum, p);
-          }
-          l[r] += hsum(sum);
-        }
-        block_dots(s, vt + j0, nkp, dv, tl, ob);
-      }
-      for (int r = 0; r < R && i0 + r < nq; r++) {
-        float inv = 1.0f / l[r];
-        for (int e = 0; e < dv; e++) oh[(i0 + r) * dv + e] = ob[r * dv + e] * inv;
-        lh[i0 + r] = m[r] + s_log(l[r]);
-      }
     }
   }
 }

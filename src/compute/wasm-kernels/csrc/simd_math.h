@@ -47,6 +47,28 @@ static inline v128_t v_exp_nonpos(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(p, pow2), under);
 }
 
+// 2^x for x ≤ 0, for softmax arguments kept in log2 units: x = n + t with n = round(x) (magic-number rounding,
+// which also leaves n + 127 in the low bits, so the exponent bits of 2^n are one shift away) and t in
+// [−½, ½] exactly, then a degree-5 minimax polynomial for 2^t (relative error 2.3e-7 evaluated in fp32, about
+// 2 ulp). Arguments below −126 (−inf included) give 2^−126·2^t ≈ 1e-38 instead of 0: softmax sums are ≥ 1,
+// and the kernels' padded keys and rows multiply it by exact zeros.
+static inline v128_t v_exp2_nonpos(v128_t x) {
+  const v128_t magic = wasm_f32x4_splat(12583039.0f);  // 1.5·2^23 + 127
+  x = wasm_f32x4_pmax(x, wasm_f32x4_splat(-126.0f));  // pmax: one maxps on x86 (max needs NaN fix-ups)
+  v128_t v = wasm_f32x4_add(x, magic);
+  v128_t pow2 = wasm_i32x4_shl(v, 23);
+  v128_t t = wasm_f32x4_sub(x, wasm_f32x4_sub(v, magic));
+  v128_t p = wasm_f32x4_splat(1.32764550e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(9.67554003e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(5.55071346e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(2.40221202e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(6.93146944e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, t), wasm_f32x4_splat(1.00000012f));
+  return wasm_f32x4_mul(p, pow2);
+}
+
+static inline float s_exp2_nonpos(float x) { return wasm_f32x4_extract_lane(v_exp2_nonpos(wasm_f32x4_splat(x)), 0); }
+
 static inline float s_exp(float x) { return wasm_f32x4_extract_lane(v_exp(wasm_f32x4_splat(x)), 0); }
 
 // Natural log for x > 0 (finite): x = m·2^e with m in [√½, √2), log m = 2·atanh(t), t = (m-1)/(m+1).
