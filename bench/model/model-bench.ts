@@ -2,7 +2,7 @@
 // or one 50-step DDIM sample with classifier-free guidance, on the real src/sonic UNet. Writes a JSON result
 // file that report.ts joins with torch_bench.py's. Run through bench/model/run.sh.
 //   node dist/bench/model/model-bench.js --plan bench/model/cases.json --mode full --out r.json [--profile]
-//   [--ops train-full:mid,train-adapters:small]   (only these op:config entries of the plan)
+//     [--only sample-ddim50-cfg:small]   (the plan entries whose op:config contains this text; torch_bench.py too)
 // SONIC_WASM_THREADS=N selects the threaded wasm build (compute/wasm-threads.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
@@ -212,21 +212,14 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
-      ops: { type: 'string' },
       top: { type: 'string', default: '10' },
     },
   });
   const plan = loadPlan(values.plan!);
   const entries = plan.plans[values.mode!];
   if (!entries) throw new Error(`${values.plan}: no plan '${values.mode}' (have ${Object.keys(plan.plans).join(', ')})`);
-  let selected = values.only ? entries.filter((e) => `${e.op}:${e.config}`.includes(values.only!)) : entries;
-  if (values.ops) {
-    const wanted = values.ops.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    const have = new Set(entries.map((e) => `${e.op}:${e.config}`));
-    const unknown = wanted.filter((w) => !have.has(w));
-    if (unknown.length > 0) throw new Error(`--ops: plan '${values.mode}' has no ${unknown.join(', ')} (it has ${[...have].join(', ')})`);
-    selected = selected.filter((e) => wanted.includes(`${e.op}:${e.config}`));
-  }
+  const selected = values.only ? entries.filter((e) => `${e.op}:${e.config}`.includes(values.only!)) : entries;
+  if (selected.length === 0) throw new Error(`--only ${values.only}: no entry of plan '${values.mode}' matches (it has ${entries.map((e) => `${e.op}:${e.config}`).join(', ')})`);
   const choice = await selectBackend({ requested: 'wasm' });
   process.stderr.write(`tfjs backend: ${choice.reason}\n`);
   const output: BenchOutput = { runtime: 'tfjs', backend: choice.name, threads: choice.threads, results: [], profiles: [] };
