@@ -20,20 +20,24 @@ static inline void transpose_pad(const float* src, float* dst, int rows, int col
   }
 }
 
+// acc0[r] | acc1[r] = Σ_c a[r·inner + c]·b[c·ld + 0..7] for the R rows of a: one R×8 register block of a·bᵀ.
+static inline void block_dot8(const float* a, int inner, const float* b, int ld, v128_t acc0[R], v128_t acc1[R]) {
+  for (int r = 0; r < R; r++) acc0[r] = acc1[r] = wasm_f32x4_splat(0.0f);
+  for (int c = 0; c < inner; c++) {
+    v128_t b0 = wasm_v128_load(b + c * ld), b1 = wasm_v128_load(b + c * ld + 4);
+    for (int r = 0; r < R; r++) {
+      v128_t ar = wasm_v128_load32_splat(a + r * inner + c);
+      acc0[r] = wasm_f32x4_add(acc0[r], wasm_f32x4_mul(ar, b0));
+      acc1[r] = wasm_f32x4_add(acc1[r], wasm_f32x4_mul(ar, b1));
+    }
+  }
+}
+
 // out[r·T + j] = Σ_c a[r·inner + c]·bt[c·ld + j] for the R rows of a and j in [0, tl), tl a multiple of W.
 static inline void block_products(const float* a, int inner, const float* bt, int ld, int tl, float* out) {
   for (int j = 0; j < tl; j += W) {
     v128_t acc0[R], acc1[R];
-    for (int r = 0; r < R; r++) acc0[r] = acc1[r] = wasm_f32x4_splat(0.0f);
-    const float* b = bt + j;
-    for (int c = 0; c < inner; c++) {
-      v128_t b0 = wasm_v128_load(b + c * ld), b1 = wasm_v128_load(b + c * ld + 4);
-      for (int r = 0; r < R; r++) {
-        v128_t ar = wasm_v128_load32_splat(a + r * inner + c);
-        acc0[r] = wasm_f32x4_add(acc0[r], wasm_f32x4_mul(ar, b0));
-        acc1[r] = wasm_f32x4_add(acc1[r], wasm_f32x4_mul(ar, b1));
-      }
-    }
+    block_dot8(a, inner, bt + j, ld, acc0, acc1);
     for (int r = 0; r < R; r++) {
       wasm_v128_store(out + r * T + j, acc0[r]);
       wasm_v128_store(out + r * T + j + 4, acc1[r]);

@@ -46,16 +46,7 @@ static void block_scores(const float* a, int inner, const float* bt, int ld, int
   int j = 0;
   for (; j < full; j += W) {
     v128_t acc0[R], acc1[R];
-    for (int r = 0; r < R; r++) acc0[r] = acc1[r] = wasm_f32x4_splat(0.0f);
-    const float* b = bt + j;
-    for (int c = 0; c < inner; c++) {
-      v128_t b0 = wasm_v128_load(b + c * ld), b1 = wasm_v128_load(b + c * ld + 4);
-      for (int r = 0; r < R; r++) {
-        v128_t ar = wasm_v128_load32_splat(a + r * inner + c);
-        acc0[r] = wasm_f32x4_add(acc0[r], wasm_f32x4_mul(ar, b0));
-        acc1[r] = wasm_f32x4_add(acc1[r], wasm_f32x4_mul(ar, b1));
-      }
-    }
+    block_dot8(a, inner, bt + j, ld, acc0, acc1);
     for (int r = 0; r < R; r++) {
       mx[r] = wasm_f32x4_max(mx[r], wasm_f32x4_max(acc0[r], acc1[r]));
       wasm_v128_store(out + r * T + j, acc0[r]);
@@ -79,16 +70,7 @@ static void block_probabilities(const float* a, int inner, const float* bt, int 
                                 float* out, v128_t* lsum) {
   for (int j = 0; j < tl; j += W) {
     v128_t acc0[R], acc1[R];
-    for (int r = 0; r < R; r++) acc0[r] = acc1[r] = wasm_f32x4_splat(0.0f);
-    const float* b = bt + j;
-    for (int c = 0; c < inner; c++) {
-      v128_t b0 = wasm_v128_load(b + c * ld), b1 = wasm_v128_load(b + c * ld + 4);
-      for (int r = 0; r < R; r++) {
-        v128_t ar = wasm_v128_load32_splat(a + r * inner + c);
-        acc0[r] = wasm_f32x4_add(acc0[r], wasm_f32x4_mul(ar, b0));
-        acc1[r] = wasm_f32x4_add(acc1[r], wasm_f32x4_mul(ar, b1));
-      }
-    }
+    block_dot8(a, inner, bt + j, ld, acc0, acc1);
     v128_t keep0 = wasm_i32x4_splat(-1), keep1 = keep0;
     if (j + W > real) {
       v128_t idx = wasm_i32x4_make(j, j + 1, j + 2, j + 3), lim = wasm_i32x4_splat(real);
