@@ -64,6 +64,7 @@ export interface StageSpec {
   resources: ResourceRequest;
   cache: boolean; // default true
   retries: number; // default 0
+  priority: number; // `priority:`; default 0; higher starts first among ready stages (not part of the fingerprint)
   timeoutMs?: number; // `timeout:`; absent = no limit (not part of the fingerprint)
   env: Record<string, string>; // extra environment for the child process
   tags: Record<string, string>; // tags attached to every metric the stage records (matrix values included)

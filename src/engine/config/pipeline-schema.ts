@@ -107,6 +107,12 @@ export const stageSchema = z
     resources: resourcesSchema.optional(),
     cache: interpolable(z.boolean({ error: 'expected true or false' }), 'true or false').optional(),
     retries: nonNegativeInt('an integer >= 0').optional(),
+    priority: interpolable(z.int({ error: 'expected an integer' }), 'an integer')
+      .optional()
+      .meta({
+        description:
+          'Among stages ready at the same time, higher priority starts first; a stage passes its priority on to the stages it depends on. Default 0; not part of the cache key.',
+      }),
     timeout: interpolable(
       z.union([z.number().positive(), z.string().regex(DURATION_PATTERN)], { error: 'expected a duration such as 90s, 30m, 2h or 1h30m' }),
       'a duration such as 90s, 30m, 2h or 1h30m',

@@ -51,6 +51,7 @@ export function resolveInstance(
     resources: { cpu: 1, memoryMB: 0, gpu: 0 },
     cache: true,
     retries: 0,
+    priority: 0,
     env: {},
     tags: {},
     pos: at([], 'key'),
@@ -78,7 +79,7 @@ export function resolveInstance(
     spec.tags[k] = String(v);
   }
 
-  // resources, cache, retries: typed after interpolation
+  // resources, cache, retries, priority: typed after interpolation
   const resources = interpolateField('resources');
   if (isRecord(resources)) {
     if (resources.cpu !== undefined) {
@@ -104,6 +105,11 @@ export function resolveInstance(
   if (retries !== undefined) {
     if (Number.isInteger(retries) && (retries as number) >= 0) spec.retries = retries as number;
     else bag.error(at(['retries']), `retries: expected an integer >= 0, got ${describeValue(retries)}`);
+  }
+  const priority = interpolateField('priority');
+  if (priority !== undefined) {
+    if (Number.isSafeInteger(priority)) spec.priority = priority as number;
+    else bag.error(at(['priority']), `priority: expected an integer, got ${describeValue(priority)}`);
   }
   const timeout = interpolateField('timeout');
   if (timeout !== undefined) {

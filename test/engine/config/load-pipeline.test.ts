@@ -16,7 +16,7 @@ const out = (stage: string, output: string) => ({ kind: 'output' as const, stage
 const one = (...refs: InputBinding['refs']): InputBinding => ({ refs, list: false });
 const many = (...refs: InputBinding['refs']): InputBinding => ({ refs, list: true });
 const fileRef = { kind: 'file' as const, path: cfg };
-const defaults = { with: {}, inputs: {}, resources: { cpu: 1, memoryMB: 0, gpu: 0 }, cache: true, retries: 0, env: {}, tags: {} };
+const defaults = { with: {}, inputs: {}, resources: { cpu: 1, memoryMB: 0, gpu: 0 }, cache: true, retries: 0, priority: 0, env: {}, tags: {} };
 
 function train(ablation: string, data: string): StageSpec {
   return {

@@ -190,6 +190,28 @@ test('a failure skips dependents, independent stages finish, retries are recorde
   }
 });
 
+test('with one slot, the ready stage with the highest priority (own or passed on by a dependent) starts first', async () => {
+  const dir = tempDir();
+  try {
+    const events: RunEvent[] = [];
+    const copy = (id: string, from: string, priority?: number) =>
+      stage({ id, run: [NODE, '-e', COPY, '${{ inputs.src }}', '${{ outputs.text }}', id], inputs: { src: out(from, 'text') }, outputs: { text: 't.txt' }, priority });
+    const p = pipeline(dir, [
+      stage({ id: 'root', uses: 'test/write-text', with: { text: 'r' }, outputs: { text: 't' } }),
+      copy('plain', 'root'),
+      copy('chain', 'root'),
+      copy('urgent', 'root', 1),
+      copy('end', 'chain', 2),
+    ]);
+    const r = await runPipeline(p, options(dir, { jobs: 1, onEvent: (e) => events.push(e) }));
+    assert.equal(r.status, 'succeeded');
+    const started = events.filter((e) => e.type === 'stage-started').map((e) => (e as { stageId: string }).stageId);
+    assert.deepEqual(started, ['root', 'chain', 'end', 'urgent', 'plain']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('--fail-fast cancels running stages and does not start others', async () => {
   const dir = tempDir();
   try {

@@ -99,3 +99,17 @@ test('once the run is stopped, stages not yet started are skipped with the stop 
   assert.ok(log.includes('skip b: not started: run interrupted'));
   assert.ok(log.includes('skip c: upstream skipped: b'));
 });
+
+test('among ready stages the higher priority starts first; a priority pulls the chain leading to it forward', async () => {
+  // One slot. Definition order alone would run a, b, d, c; c's priority passes to b (c depends on b).
+  const { hooks, log } = recorder({ localConcurrency: 1 });
+  const plan = [fake('a'), fake('b'), fake('c', ['b'], { stage: { id: 'c', priority: 5 } }), fake('d', [], { stage: { id: 'd', priority: 1 } })];
+  await scheduleStages(plan, hooks);
+  assert.deepEqual(log.filter((l) => l.startsWith('start')), ['start b', 'start c', 'start d', 'start a']);
+});
+
+test('without priorities the definition order decides', async () => {
+  const { hooks, log } = recorder({ localConcurrency: 1 });
+  await scheduleStages([fake('a'), fake('b'), fake('c', ['a']), fake('d')], hooks);
+  assert.deepEqual(log.filter((l) => l.startsWith('start')), ['start a', 'start b', 'start d', 'start c']);
+});
